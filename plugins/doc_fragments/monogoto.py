@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r'''
+options:
+  api_url:
+    description:
+      - Base URL of the Monogoto console API.
+      - Falls back to the E(MONOGOTO_API_URL) environment variable.
+    type: str
+    default: https://console.monogoto.io
+  token:
+    description:
+      - A login token obtained elsewhere, sent as C(Authorization: Bearer <token>).
+      - When O(username) and O(password) are given too, a token the API rejects is replaced by a new login.
+      - Falls back to the E(MONOGOTO_TOKEN) environment variable.
+    type: str
+  username:
+    description:
+      - Monogoto user name, used with O(password) to log in with C(POST /Auth).
+      - The token a login returns is kept in a cache file (mode 0600, in C(~/.cache/fleetops.ping), or
+        E(FLEETOPS_PING_CACHE_DIR)) keyed by API URL and user, and reused by later tasks and hosts until
+        the API rejects it; then the module logs in again, once. The password is never written there.
+        Set E(FLEETOPS_PING_TOKEN_CACHE=0) to disable the cache.
+      - Falls back to the E(MONOGOTO_USERNAME) environment variable.
+    type: str
+  password:
+    description:
+      - Password for O(username).
+      - Falls back to the E(MONOGOTO_PASSWORD) environment variable.
+    type: str
+  customer_id:
+    description:
+      - Customer id, sent as the C(apikey) header where the API asks for it (ping).
+      - Defaults to the C(CustomerId) the login returns.
+      - Falls back to the E(MONOGOTO_CUSTOMER_ID) environment variable.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the API's TLS certificate.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for the API to answer one request (the connect timeout is the smaller of this and 10).
+      - Requests that fail on a connection error, or with HTTP 429, 502, 503 or 504, are retried up to three
+        times with capped, jittered exponential backoff that honours C(Retry-After); each retry is shown as a warning.
+    type: float
+    default: 30
+notes:
+  - All options of this fragment can be set once for a play with C(module_defaults) and the action group
+    C(group/fleetops.ping.monogoto).
+  - When the task runs on the controller (C(connection: local) or C(delegate_to: localhost)), the module's logic
+    runs inside the controller's worker process, which is much faster over large inventories and returns the
+    same result. Set E(FLEETOPS_PING_IN_PROCESS=0) to run it as a separate module process instead.
+requirements:
+  - requests
+'''

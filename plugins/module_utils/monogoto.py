@@ -1,0 +1,182 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client for Monogoto's console API (IoT SIMs, called Things), on the shared HTTP layer."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.fleetops.ping.plugins.module_utils.auth import TokenAuth
+from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError, HttpClient, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
+from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache
+from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
+
+DEFAULT_API_URL = 'https://console.monogoto.io'
+THING_PREFIX = 'ThingId_ICCID_'
+STATUS_PAGE = 50
+# The login's lifetime is not documented; a token is reused until the API rejects it,
+# and a cached one is not trusted past this many seconds.
+TOKEN_MAX_AGE = 4 * 3600
+
+
+def monogoto_argument_spec(**extra):
+    spec = dict(
+        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['MONOGOTO_API_URL'])),
+        token=dict(type='str', no_log=True, fallback=(env_fallback, ['MONOGOTO_TOKEN'])),
+        username=dict(type='str', fallback=(env_fallback, ['MONOGOTO_USERNAME'])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback, ['MONOGOTO_PASSWORD'])),
+        customer_id=dict(type='str', fallback=(env_fallback, ['MONOGOTO_CUSTOMER_ID'])),
+        validate_certs=dict(type='bool', default=True),
+        timeout=dict(type='float', default=30.0),
+    )
+    spec.update(extra)
+    return spec
+
+
+def thing_id(iccid):
+    return THING_PREFIX + iccid
+
+
+def find_key(data, name):
+    """Value of ``name`` at the top level of ``data``, whatever its case; (key, value) or (None, None)."""
+    if isinstance(data, dict):
+        lowered = name.lower()
+        for key, value in data.items():
+            if str(key).lower() == lowered:
+                return key, value
+    return None, None
+
+
+class MonogotoClient:
+    def __init__(self, api_url, token=None, username=None, password=None, customer_id=None,
+                 timeout=30.0, validate_certs=True, warn=None, http=None):
+        self.http = http or HttpClient(check_url(api_url), timeout=timeout, validate_certs=validate_certs, warn=warn)
+        self.http.add_secret(password)
+        self.customer_id = customer_id
+        login = None
+        cache = None
+        if username and password:
+            login = self._login_call(username, password)
+            cache = TokenCache('monogoto', self.http.base_url, username)
+        elif username or password:
+            raise ModuleFailure('username and password must be given together (options or '
+                                'MONOGOTO_USERNAME and MONOGOTO_PASSWORD)')
+        if not token and login is None:
+            raise ModuleFailure('no Monogoto credentials: set token (or MONOGOTO_TOKEN), or username and '
+                                'password (or MONOGOTO_USERNAME and MONOGOTO_PASSWORD)')
+        self.auth = TokenAuth(self.http, cache, login=login, given_token=token)
+
+    @classmethod
+    def from_params(cls, params, warn=None):
+        return cls(params['api_url'], token=params.get('token'), username=params.get('username'),
+                   password=params.get('password'), customer_id=params.get('customer_id'),
+                   timeout=params.get('timeout') or 30.0, validate_certs=params.get('validate_certs', True),
+                   warn=warn)
+
+    def _login_call(self, username, password):
+        def login():
+            data = self.http.json('POST', '/Auth', json_body={'UserName': username, 'Password': password}, retries=1)
+            _key, token = find_key(data, 'token')
+            if not isinstance(token, str) or not token:
+                raise ApiError('POST /Auth: the answer holds no token; found keys: %s'
+                               % one_line(', '.join(sorted(str(k) for k in data)) if isinstance(data, dict) else type(data).__name__))
+            _key, customer = find_key(data, 'CustomerId')
+            return {'token': token, 'customer_id': customer, 'expires_at': time.time() + TOKEN_MAX_AGE}
+        return login
+
+    # -- plumbing -------------------------------------------------------------
+    def call(self, method, path, expect='json', **kwargs):
+        def send(token):
+            headers = dict(kwargs.pop('headers', None) or {})
+            headers['Authorization'] = 'Bearer ' + token
+            headers.setdefault('Accept', 'application/json')
+            resp = self.http.request(method, path, headers=headers, **kwargs)
+            if expect == 'json':
+                if not resp.is_json:
+                    raise ApiError('%s %s: HTTP %s: expected a JSON body, found: %s' % (
+                        method, path.split('?', 1)[0], resp.status,
+                        self.http.redact(one_line(resp.text or '(empty body)', 120))), status=resp.status)
+                return resp.data
+            return resp
+        return self.auth.call(send)
+
+    def apikey(self, thing=None):
+        """The customer id for the ``apikey`` header: given, from the login, or from the Thing."""
+        if self.customer_id:
+            return self.customer_id
+        if self.auth.can_login:
+            value = self.auth.get('customer_id')
+            if value:
+                return value
+        _key, value = find_key(thing, 'CustomerId')
+        if value:
+            return value
+        raise ModuleFailure('customer_id is needed for the apikey header: set customer_id (or MONOGOTO_CUSTOMER_ID), '
+                            'or log in with username and password so that the login returns it')
+
+    # -- Things ---------------------------------------------------------------
+    def get_thing(self, iccid):
+        try:
+            data = self.call('GET', '/thing/' + thing_id(iccid))
+        except ApiError as exc:
+            if exc.status == 404:
+                raise ModuleFailure('ICCID %s: no such Thing (%s)' % (iccid, exc.msg), status=404)
+            raise
+        if not isinstance(data, dict):
+            raise ModuleFailure('GET /thing/%s: expected a JSON object, found %s' % (thing_id(iccid), type(data).__name__))
+        return data
+
+    def update_thing(self, body):
+        return self.call('PUT', '/thing/update/', expect='text', json_body=body).text
+
+    def thing_status(self, iccids):
+        """Data-session status of one page of ICCIDs (at most 50), keyed by ThingId."""
+        ids = ','.join(thing_id(i) for i in iccids)
+        data = self.call('GET', '/thing/status', params={'ThingIds': ids, 'limit': STATUS_PAGE, 'offset': 0})
+        if not isinstance(data, dict) or not isinstance(data.get('Data'), list):
+            raise ModuleFailure('GET /thing/status: expected an object with a "Data" list, found %s'
+                                % one_line(data, 120))
+        if data.get('Success') is False:
+            raise ModuleFailure('GET /thing/status: the API answered Success=false: %s' % one_line(data.get('Message', '')))
+        return dict((entry.get('ThingId'), entry) for entry in data['Data'] if isinstance(entry, dict))
+
+    def list_things(self, limit, offset):
+        data = self.call('GET', '/things', params={'limit': limit, 'offset': offset})
+        if isinstance(data, dict):
+            # Not documented: accept a wrapper with the list under a known key, and say what else was found.
+            for key in ('Data', 'Things', 'things', 'data', 'results'):
+                if isinstance(data.get(key), list):
+                    return data[key]
+            raise ModuleFailure('GET /things: expected a list of Things, found an object with keys: %s'
+                                % ', '.join(sorted(data)))
+        if not isinstance(data, list):
+            raise ModuleFailure('GET /things: expected a list of Things, found %s' % type(data).__name__)
+        return data
+
+    def ping(self, iccid, ip, apikey):
+        data = self.call('POST', '/thing/%s/ping' % thing_id(iccid), json_body={'IPAddress': ip},
+                         headers={'apikey': apikey}, idempotent=True)
+        return data
+
+    def get_state(self, iccid):
+        resp = self.call('GET', '/thing/%s/state/' % thing_id(iccid), expect='text')
+        data = resp.data
+        if resp.is_json:
+            if isinstance(data, str):
+                return data
+            _key, value = find_key(data, 'state')
+            if isinstance(value, str):
+                return value
+        elif resp.text and resp.text.strip().strip('"').isupper():
+            return resp.text.strip().strip('"')
+        raise ModuleFailure('GET /thing/%s/state/: expected the state, found: %s'
+                            % (thing_id(iccid), one_line(resp.text or '(empty body)', 120)))
+
+    def set_state(self, iccid, state):
+        return self.call('PUT', '/thing/%s/state/' % thing_id(iccid), expect='text', json_body={'state': state}).text

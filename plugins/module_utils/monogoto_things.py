@@ -1,0 +1,379 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Logic and argument specs of the Monogoto modules, free of Ansible plumbing."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import (
+    STATUS_PAGE,
+    MonogotoClient,
+    find_key,
+    monogoto_argument_spec,
+    thing_id,
+)
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
+from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid, check_imei, check_ip
+
+CAS_CONFLICT = (409, 412)
+MANAGED_IMEI_KEYS = ('LockMasterImei', 'MasterIMEI')
+
+
+def client_factory(params, warn):
+    return MonogotoClient.from_params(params, warn=warn)
+
+
+def _chunks(items, size):
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+# -- monogoto_thing_imei --------------------------------------------------------
+
+def check_imei_params(params):
+    params['iccid'] = check_iccid(params['iccid'])
+    imei = params.get('imei')
+    if imei is not None and imei != '':
+        params['imei'] = check_imei(imei)
+    if params['lock'] and imei == '':
+        raise ModuleFailure('imei: an empty IMEI clears the master IMEI, which conflicts with lock=true; '
+                            'give the IMEI to lock to, or omit imei to lock to the one the SIM reports now')
+
+
+def imei_state(thing):
+    _k, locked = find_key(thing, 'LockMasterImei')
+    _k, master = find_key(thing, 'MasterIMEI')
+    if isinstance(locked, str):
+        locked = locked.strip().lower() == 'true'
+    return {'LockMasterImei': bool(locked), 'MasterIMEI': '' if master is None else str(master)}
+
+
+def desired_imei_state(params, thing, current):
+    imei = params.get('imei')
+    if imei is None:
+        if params['lock']:
+            if current['MasterIMEI']:
+                master = current['MasterIMEI']
+            else:
+                _k, reported = find_key(thing, 'IMEI')
+                if not reported:
+                    raise ModuleFailure('ICCID %s: lock=true without imei locks to the IMEI the SIM reports, '
+                                        'but the Thing reports none (IMEI is %r); give imei explicitly'
+                                        % (params['iccid'], reported))
+                master = str(reported)
+        else:
+            master = current['MasterIMEI']
+    else:
+        master = imei
+    return {'LockMasterImei': bool(params['lock']), 'MasterIMEI': master}
+
+
+def thing_cas(thing, iccid):
+    _k, cas = find_key(thing, 'cas')
+    if cas in (None, ''):
+        keys = ', '.join(sorted(str(k) for k in thing)) if isinstance(thing, dict) else type(thing).__name__
+        raise ModuleFailure('ICCID %s: the Thing carries no "cas" value, which an update must send back; '
+                            'found keys: %s' % (iccid, keys))
+    return cas
+
+
+def run_thing_imei(params, client, check_mode=False, diff=False):
+    iccid = params['iccid']
+    thing = client.get_thing(iccid)
+    before = imei_state(thing)
+    after = desired_imei_state(params, thing, before)
+    result = {'changed': before != after}
+    if result['changed'] and not check_mode:
+        thing, after, wrote = _write_imei(client, params, thing, after)
+        result['changed'] = wrote
+        if wrote:
+            thing = client.get_thing(iccid)
+            after = imei_state(thing)
+    elif result['changed']:
+        thing = dict(thing)
+        thing.update(after)
+    result['thing'] = thing
+    if diff:
+        result['diff'] = {'before': before, 'after': after,
+                          'before_header': thing_id(iccid), 'after_header': thing_id(iccid)}
+    return result
+
+
+def _write_imei(client, params, thing, after):
+    """PUT the lock with the Thing's cas; on a CAS conflict read again and retry once."""
+    iccid = params['iccid']
+    for attempt in (1, 2):
+        body = {'cas': thing_cas(thing, iccid), 'ThingId': thing_id(iccid),
+                'LockMasterImei': after['LockMasterImei'], 'MasterIMEI': after['MasterIMEI']}
+        try:
+            client.update_thing(body)
+            return thing, after, True
+        except ApiError as exc:
+            if exc.status not in CAS_CONFLICT or attempt == 2:
+                if exc.status in CAS_CONFLICT:
+                    raise ModuleFailure('ICCID %s: the Thing changed again while it was being updated (CAS conflict '
+                                        'twice); last answer: %s' % (iccid, exc.msg), status=exc.status)
+                raise
+            client.http.warn('ICCID %s: another writer changed the Thing (HTTP %s); reading it again and retrying once'
+                             % (iccid, exc.status))
+        thing = client.get_thing(iccid)
+        current = imei_state(thing)
+        after = desired_imei_state(params, thing, current)
+        if current == after:
+            return thing, after, False
+    raise AssertionError('unreachable')  # pragma: no cover
+
+
+THING_IMEI = ModuleDef(
+    'monogoto_thing_imei',
+    monogoto_argument_spec(
+        iccid=dict(type='str', required=True),
+        imei=dict(type='str'),
+        lock=dict(type='bool', required=True),
+    ),
+    run_thing_imei,
+    client_factory=client_factory,
+    check_params=check_imei_params,
+)
+
+
+# -- monogoto_thing_state -----------------------------------------------------------
+
+def check_state_params(params):
+    params['iccid'] = check_iccid(params['iccid'])
+
+
+def run_thing_state(params, client, check_mode=False, diff=False):
+    iccid = params['iccid']
+    before = client.get_state(iccid)
+    wanted = params['state']
+    result = {'changed': before != wanted, 'previous_state': before, 'state': wanted, 'thing_id': thing_id(iccid)}
+    if result['changed'] and not check_mode:
+        result['api_message'] = one_line(client.set_state(iccid, wanted))
+    if not result['changed']:
+        result['state'] = before
+    if diff:
+        result['diff'] = {'before': {'state': before}, 'after': {'state': result['state']},
+                          'before_header': thing_id(iccid), 'after_header': thing_id(iccid)}
+    return result
+
+
+THING_STATE = ModuleDef(
+    'monogoto_thing_state',
+    monogoto_argument_spec(
+        iccid=dict(type='str', required=True),
+        state=dict(type='str', required=True, choices=['ACTIVE', 'SUSPENDED']),
+    ),
+    run_thing_state,
+    client_factory=client_factory,
+    check_params=check_state_params,
+)
+
+
+# -- monogoto_thing_info --------------------------------------------------------
+
+def check_info_params(params):
+    iccids = params.get('iccids') or []
+    params['iccids'] = [check_iccid(i, option='iccids') for i in iccids]
+    if len(set(params['iccids'])) != len(params['iccids']):
+        seen, dupes = set(), []
+        for i in params['iccids']:
+            if i in seen:
+                dupes.append(i)
+            seen.add(i)
+        raise ModuleFailure('iccids: each ICCID may appear once; repeated: %s' % ', '.join(sorted(set(dupes))))
+    if params['concurrency'] < 1 or params['concurrency'] > 32:
+        raise ModuleFailure('concurrency: must be between 1 and 32, found %s' % params['concurrency'])
+
+
+def _map(func, items, workers):
+    if workers <= 1 or len(items) <= 1:
+        return [func(i) for i in items]
+    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+        return list(pool.map(func, items))
+
+
+def _iccid_of(thing):
+    _k, value = find_key(thing, 'ExternalUniqueId')
+    if value:
+        return str(value)
+    _k, tid = find_key(thing, 'ThingId')
+    if isinstance(tid, str) and tid.startswith('ThingId_ICCID_'):
+        return tid[len('ThingId_ICCID_'):]
+    return None
+
+
+def list_all_things(client, page_size=STATUS_PAGE):
+    """Every Thing, page after page until a short page: the total is not known beforehand."""
+    things, offset = [], 0
+    while True:
+        page = client.list_things(page_size, offset)
+        things.extend(page)
+        if len(page) < page_size:
+            return things
+        offset += page_size
+
+
+def run_thing_info(params, client, check_mode=False, diff=False):
+    workers = params['concurrency']
+    client.auth.token()  # log in once before any worker thread starts
+    if params['iccids']:
+        iccids = params['iccids']
+        things = _map(client.get_thing, iccids, workers)
+    else:
+        things = list_all_things(client)
+        iccids = [_iccid_of(t) for t in things]
+    statuses = {}
+    if params['include_status']:
+        known = [i for i in iccids if i]
+        for page in _map(client.thing_status, _chunks(known, STATUS_PAGE), workers):
+            statuses.update(page)
+    merged = []
+    for iccid, thing in zip(iccids, things):
+        item = dict(thing)
+        status = statuses.get(thing_id(iccid)) if iccid else None
+        if status:
+            for key, value in status.items():
+                item.setdefault(key, value)
+        item['iccid'] = iccid
+        merged.append(item)
+    return {'changed': False, 'things': merged}
+
+
+THING_INFO = ModuleDef(
+    'monogoto_thing_info',
+    monogoto_argument_spec(
+        iccids=dict(type='list', elements='str', aliases=['iccid']),
+        include_status=dict(type='bool', default=True),
+        concurrency=dict(type='int', default=4),
+    ),
+    run_thing_info,
+    client_factory=client_factory,
+    check_params=check_info_params,
+)
+
+
+# -- monogoto_thing_ping --------------------------------------------------------
+
+_TIME = re.compile(r'^\s*([0-9]*\.?[0-9]+)\s*(ms|s|us|µs)?\s*$', re.IGNORECASE)
+_SCALE = {'ms': 1.0, 's': 1000.0, 'us': 0.001, 'µs': 0.001, None: 1.0}
+
+
+def parse_ms(value):
+    """``"82ms"`` -> 82.0; ``"1.5s"`` -> 1500.0; None when there is no time (a lost packet)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    match = _TIME.match(str(value))
+    if not match:
+        return None
+    unit = match.group(2).lower() if match.group(2) else None
+    return float(match.group(1)) * _SCALE[unit]
+
+
+def _number(value):
+    if value is None or value == '':
+        return None
+    try:
+        number = float(str(value).strip().rstrip('%'))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def parse_samples(data, warn):
+    if not isinstance(data, list):
+        raise ModuleFailure('the ping answer is not a list of samples; found: %s' % one_line(data, 160))
+    samples = []
+    for raw in data:
+        if not isinstance(raw, dict):
+            raise ModuleFailure('a ping sample is not an object; found: %s' % one_line(raw, 160))
+        sample = {
+            'host': raw.get('host'),
+            'size': _number(raw.get('size')),
+            'ttl': _number(raw.get('ttl')),
+            'time_ms': parse_ms(raw.get('time')),
+            'sent': _number(raw.get('sent')),
+            'received': _number(raw.get('received')),
+            'packet_loss': _number(raw.get('packetLoss')),
+            'raw': raw,
+        }
+        if raw.get('time') not in (None, '') and sample['time_ms'] is None:
+            warn('ping sample time %r could not be read as a duration; it is left out of the RTT summary' % raw.get('time'))
+        samples.append(sample)
+    return samples
+
+
+def summarize(samples):
+    times = [s['time_ms'] for s in samples if s['time_ms'] is not None]
+    counters = [s for s in samples if s['sent'] is not None]
+    if counters:
+        sent = max(s['sent'] for s in counters)
+        received = max(s['received'] or 0 for s in counters)
+    else:
+        sent = len(samples)
+        received = len(times)
+    loss = round(100.0 * (sent - received) / sent, 2) if sent else None
+    return {
+        'sent': sent,
+        'received': received,
+        'loss_percent': loss,
+        'rtt_min_ms': min(times) if times else None,
+        'rtt_avg_ms': round(sum(times) / len(times), 3) if times else None,
+        'rtt_max_ms': max(times) if times else None,
+    }
+
+
+def check_ping_params(params):
+    params['iccid'] = check_iccid(params['iccid'])
+    if params.get('ip'):
+        params['ip'] = check_ip(params['ip'])
+
+
+def thing_ip(thing, iccid):
+    _k, ips = find_key(thing, 'IPs')
+    if isinstance(ips, list):
+        for entry in ips:
+            _k, value = find_key(entry, 'IP')
+            if value:
+                return check_ip(value, option='IPs[].IP of the Thing')
+    _k, value = find_key(thing, 'IPv4')
+    if value:
+        return check_ip(value, option='IPv4 of the Thing')
+    raise ModuleFailure('ICCID %s: the Thing reports no IP address (no IPs[].IP nor IPv4); give ip explicitly' % iccid)
+
+
+def run_thing_ping(params, client, check_mode=False, diff=False):
+    iccid = params['iccid']
+    if check_mode:
+        return {'changed': False, 'skipped_ping': True, 'samples': [], 'summary': {},
+                'msg': 'check mode: the ping was not sent'}
+    thing = None
+    ip = params.get('ip')
+    if not ip:
+        thing = client.get_thing(iccid)
+        ip = thing_ip(thing, iccid)
+    apikey = client.apikey(thing)
+    warnings = []
+    samples = parse_samples(client.ping(iccid, ip, apikey), warnings.append)
+    for msg in warnings:
+        client.http.warn(msg)
+    return {'changed': False, 'ip': ip, 'samples': samples, 'summary': summarize(samples)}
+
+
+THING_PING = ModuleDef(
+    'monogoto_thing_ping',
+    monogoto_argument_spec(
+        iccid=dict(type='str', required=True),
+        ip=dict(type='str'),
+    ),
+    run_thing_ping,
+    client_factory=client_factory,
+    check_params=check_ping_params,
+)

@@ -1,0 +1,122 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: monogoto_thing_imei
+short_description: Lock a Monogoto SIM (Thing) to one device IMEI, or release it
+version_added: 0.1.0
+description:
+  - Reads the Thing C(ThingId_ICCID_<iccid>), compares its C(LockMasterImei) and C(MasterIMEI) with what is asked,
+    and only when they differ sends C(PUT /thing/update/) with the C(cas) value it read.
+  - If another writer changed the Thing between the read and the write, the API refuses the update (a CAS
+    conflict, HTTP 409 or 412); the module then reads the Thing again and retries once.
+  - An unchanged Thing costs exactly one API request (beside a login, when no cached token is valid).
+author:
+  - fleetops.ping maintainers
+options:
+  iccid:
+    description:
+      - ICCID of the SIM, digits only, 16 to 22 long. The Thing id is C(ThingId_ICCID_<iccid>).
+    type: str
+    required: true
+  imei:
+    description:
+      - The device IMEI to lock the SIM to, 15 digits with a valid Luhn check digit.
+      - A 16-digit IMEISV is not accepted; give the 15-digit IMEI of the device.
+      - An empty string clears the master IMEI (only with O(lock=false)).
+      - Omitted with O(lock=true), the SIM is locked to the IMEI it reports now (C(IMEI) of the Thing); if it is
+        already locked to a master IMEI, that lock is kept, so a SIM moved into another device is not re-locked
+        to it. The module fails when the Thing reports no IMEI.
+      - Omitted with O(lock=false), the master IMEI is left as it is and only the lock is released.
+    type: str
+  lock:
+    description:
+      - Whether the SIM may only work in the device with the master IMEI (C(LockMasterImei)).
+    type: bool
+    required: true
+extends_documentation_fragment:
+  - fleetops.ping.monogoto
+attributes:
+  check_mode:
+    support: full
+    description: In check mode the Thing is read, never written.
+  diff_mode:
+    support: full
+    description: Shows C(LockMasterImei) and C(MasterIMEI) before and after.
+  platform:
+    platforms: all
+    description: Runs wherever C(requests) is installed; in-process on the controller.
+seealso:
+  - module: fleetops.ping.monogoto_thing_info
+'''
+
+EXAMPLES = r'''
+- name: Lock a tracker's SIM to its modem
+  fleetops.ping.monogoto_thing_imei:
+    iccid: "8944500102198304826"
+    imei: "356938035643809"
+    lock: true
+  delegate_to: localhost
+
+- name: Lock every SIM of the inventory to the device it is in now
+  fleetops.ping.monogoto_thing_imei:
+    iccid: "{{ sim_iccid }}"
+    lock: true
+  delegate_to: localhost
+
+- name: Release a SIM and clear its master IMEI before it moves to a new device
+  fleetops.ping.monogoto_thing_imei:
+    iccid: "8944500102198304826"
+    imei: ""
+    lock: false
+  delegate_to: localhost
+
+- name: Credentials once for a block (or a play) through the action group
+  module_defaults:
+    group/fleetops.ping.monogoto:
+      username: "{{ vault_monogoto_user }}"
+      password: "{{ vault_monogoto_password }}"
+  block:
+    - name: Enforce the IMEI lock
+      fleetops.ping.monogoto_thing_imei:
+        iccid: "{{ sim_iccid }}"
+        imei: "{{ device_imei }}"
+        lock: true
+      delegate_to: localhost
+'''
+
+RETURN = r'''
+thing:
+  description:
+    - The Thing as it stands after the task (read again after a write). In check mode, the Thing as read with
+      the values that would be written.
+  returned: success
+  type: dict
+  sample:
+    ThingId: ThingId_ICCID_8912372646888991
+    ExternalUniqueId: "8912372646888991"
+    IMEI: "356938035643809"
+    MasterIMEI: "356938035643809"
+    LockMasterImei: true
+    State: ACTIVE
+    cas: "1236781245913489491"
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things import THING_IMEI
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import run_module
+
+
+def main():
+    run_module(AnsibleModule(**THING_IMEI.module_kwargs()), THING_IMEI)
+
+
+if __name__ == '__main__':
+    main()

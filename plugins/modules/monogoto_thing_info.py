@@ -1,0 +1,135 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: monogoto_thing_info
+short_description: Read Monogoto SIMs (Things) with their data-session status
+version_added: 0.1.0
+description:
+  - Reads each Thing's information (C(GET /thing/ThingId_ICCID_<iccid>)) and merges it with its data-session
+    status (C(GET /thing/status), up to 50 Things per call, paged with C(limit) and C(offset)).
+  - Without O(iccids), lists every Thing with C(GET /things), 50 at a time until a short page. That listing call
+    is known from public client code only, not from Monogoto's documentation; an answer of another shape fails
+    with a message that names what was found.
+  - Status fields are added to each Thing where the Thing has no field of the same name.
+author:
+  - fleetops.ping maintainers
+options:
+  iccids:
+    description:
+      - ICCIDs of the SIMs to read, each digits only, 16 to 22 long. Omit to list every Thing.
+    type: list
+    elements: str
+    aliases: [iccid]
+  include_status:
+    description:
+      - Whether to merge each Thing's data-session status (C(ConnectionStatus), C(ActiveSessions), ...).
+    type: bool
+    default: true
+  concurrency:
+    description:
+      - How many requests to have under way at once where the number of requests is known beforehand
+        (one per ICCID, one per page of 50 statuses). 1 reads one after another. At most 32.
+    type: int
+    default: 4
+extends_documentation_fragment:
+  - fleetops.ping.monogoto
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; runs the same in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+    description: Runs wherever C(requests) is installed; in-process on the controller.
+seealso:
+  - module: fleetops.ping.monogoto_thing_imei
+  - module: fleetops.ping.monogoto_thing_state
+'''
+
+EXAMPLES = r'''
+- name: Read two SIMs with their session status
+  fleetops.ping.monogoto_thing_info:
+    iccids:
+      - "8912372646888991"
+      - "8944500102198304826"
+  register: sims
+
+- name: Show which SIMs have no data session
+  ansible.builtin.debug:
+    msg: "{{ sims.things | selectattr('ConnectionStatus', 'eq', 'DISCONNECTED') | map(attribute='iccid') | list }}"
+
+- name: List every Thing of the account, without status
+  fleetops.ping.monogoto_thing_info:
+    include_status: false
+    concurrency: 8
+  register: all_sims
+'''
+
+RETURN = r'''
+things:
+  description: One entry per Thing, in the order asked (or listed), its information merged with its status.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    iccid:
+      description: The ICCID of the Thing.
+      type: str
+      sample: "8912372646888991"
+    ThingId:
+      description: The Thing id.
+      type: str
+      sample: ThingId_ICCID_8912372646888991
+    IMEI:
+      description: The IMEI the SIM reports.
+      type: str
+    MasterIMEI:
+      description: The IMEI the SIM is locked to, if any.
+      type: str
+    LockMasterImei:
+      description: Whether the SIM is locked to its master IMEI.
+      type: bool
+    State:
+      description: Lifecycle state.
+      type: str
+      sample: ACTIVE
+    ConnectionStatus:
+      description: C(CONNECTED) when the SIM has an open data session (PDP), else C(DISCONNECTED).
+      type: str
+      sample: CONNECTED
+    ActiveSessions:
+      description: Open data sessions.
+      type: list
+      elements: dict
+  sample:
+    - iccid: "8912372646888991"
+      ThingId: ThingId_ICCID_8912372646888991
+      ThingName: ICCID 8912372646888991
+      State: ACTIVE
+      LockMasterImei: false
+      MasterIMEI: ""
+      ProvisionStatus: ACTIVE
+      ConnectionStatus: CONNECTED
+      ActiveSessions: []
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things import THING_INFO
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import run_module
+
+
+def main():
+    run_module(AnsibleModule(**THING_INFO.module_kwargs()), THING_INFO)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,98 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: monogoto_thing_state
+short_description: Activate or suspend a Monogoto SIM (Thing)
+version_added: 0.1.0
+description:
+  - Reads the SIM's lifecycle state with C(GET /thing/ThingId_ICCID_<iccid>/state/) and, only when it differs
+    from O(state), changes it with C(PUT) on the same path.
+  - The API knows the states C(PROVISIONED), C(TEST_ACTIVE), C(SUSPENDED), C(ACTIVE) and C(RETIRED); this module
+    sets C(ACTIVE) or C(SUSPENDED). Whether a transition is allowed (for example out of C(RETIRED)) is decided
+    by the API, whose refusal is reported with its HTTP status and message.
+author:
+  - fleetops.ping maintainers
+options:
+  iccid:
+    description:
+      - ICCID of the SIM, digits only, 16 to 22 long.
+    type: str
+    required: true
+  state:
+    description:
+      - The lifecycle state the SIM must be in.
+    type: str
+    required: true
+    choices: [ACTIVE, SUSPENDED]
+extends_documentation_fragment:
+  - fleetops.ping.monogoto
+attributes:
+  check_mode:
+    support: full
+    description: In check mode the state is read, never written.
+  diff_mode:
+    support: full
+    description: Shows the state before and after.
+  platform:
+    platforms: all
+    description: Runs wherever C(requests) is installed; in-process on the controller.
+seealso:
+  - module: fleetops.ping.monogoto_thing_info
+'''
+
+EXAMPLES = r'''
+- name: Suspend the SIM of a tracker that was reported stolen
+  fleetops.ping.monogoto_thing_state:
+    iccid: "8944500102198304826"
+    state: SUSPENDED
+  delegate_to: localhost
+
+- name: Activate every SIM of the rollout group
+  fleetops.ping.monogoto_thing_state:
+    iccid: "{{ sim_iccid }}"
+    state: ACTIVE
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+state:
+  description: The state of the SIM after the task (in check mode, the state it would have).
+  returned: success
+  type: str
+  sample: SUSPENDED
+previous_state:
+  description: The state the SIM had before the task.
+  returned: success
+  type: str
+  sample: ACTIVE
+thing_id:
+  description: The Thing id.
+  returned: success
+  type: str
+  sample: ThingId_ICCID_8944500102198304826
+api_message:
+  description: The API's plain-text answer to the change.
+  returned: changed and not in check mode
+  type: str
+  sample: Thing state updated successfully.
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things import THING_STATE
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import run_module
+
+
+def main():
+    run_module(AnsibleModule(**THING_STATE.module_kwargs()), THING_STATE)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,249 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Monogoto console API, as documented in shared/api (monogoto-*.md and README.md)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import random
+import re
+import time
+import uuid
+
+from .core import json_reply, text_reply
+
+USERNAME = 'demo@fleetops.example'
+PASSWORD = 'demo-password'
+CUSTOMER_ID = 'cid_c256463da-742-491b-911b-8850177ef5121'
+VENDOR_ICCID = '8912372646888991'
+STATES = ('PROVISIONED', 'TEST_ACTIVE', 'SUSPENDED', 'ACTIVE', 'RETIRED')
+LIST_LIMIT = 50
+THING_RE = re.compile(r'^/thing/(ThingId_ICCID_\d+)(/.*)?$')
+
+
+def luhn_digit(body):
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        value = int(char)
+        if index % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def make_imei(rnd):
+    body = '35' + ''.join(rnd.choice('0123456789') for _ in range(12))
+    return body + luhn_digit(body)
+
+
+def make_iccid(index):
+    body = '894450010%09d' % index
+    return body + luhn_digit(body)
+
+
+class MonogotoApp:
+    def __init__(self, things=20, seed=1, token_ttl=3600):
+        self.count = things
+        self.seed = seed
+        self.token_ttl = token_ttl
+        self.reset()
+
+    # -- state -------------------------------------------------------------
+    def reset(self):
+        self.rnd = random.Random(self.seed)
+        self.tokens = {}
+        self.things = {}
+        self.order = []
+        self._add(VENDOR_ICCID, name='ICCID %s' % VENDOR_ICCID,
+                  description="Operator's inventor (not associated with any customer)",
+                  imsi='123456789101112', msisdn='+4420412389916', ip='10.140.90.211', connected=True)
+        for index in range(1, self.count):
+            iccid = make_iccid(index)
+            self._add(iccid, name='ICCID %s' % iccid, description='Tracker SIM %d' % index,
+                      imsi='2340%011d' % index, msisdn='+44770%07d' % index,
+                      ip='10.%d.%d.%d' % (140 + index // 65536 % 100, index // 256 % 256, index % 256),
+                      connected=index % 3 != 0)
+
+    def _add(self, iccid, name, description, imsi, msisdn, ip, connected):
+        tid = 'ThingId_ICCID_' + iccid
+        self.things[tid] = {
+            'ThingId': tid,
+            'ThingName': name,
+            'ThingDescription': description,
+            'ThingsGroupId': 'ThingsGroupId_default',
+            'CustomerId': CUSTOMER_ID,
+            'ExternalUniqueId': iccid,
+            'IMEI': make_imei(self.rnd),
+            'MasterIMEI': '',
+            'LockMasterImei': False,
+            'IMSI': imsi,
+            'MSISDN': msisdn,
+            'State': 'ACTIVE',
+            'IPs': [{'IP': ip, 'IPAllocationPolicy': 'STATIC', 'IPLock': False, 'IPvType': 'IPv4'}],
+            'ThingTag': [],
+            'cas': self._new_cas(),
+            '_connected': connected,
+        }
+        self.order.append(tid)
+
+    def _new_cas(self):
+        return str(self.rnd.randrange(10 ** 18, 10 ** 19))
+
+    def expire_tokens(self):
+        self.tokens = {}
+
+    def dump(self):
+        return {'things': dict((k, self.public(v)) for k, v in self.things.items()),
+                'tokens': len(self.tokens)}
+
+    @staticmethod
+    def public(thing):
+        return dict((k, v) for k, v in thing.items() if not k.startswith('_'))
+
+    # -- HTTP --------------------------------------------------------------
+    def authorized(self, request):
+        token = request.bearer()
+        expires = self.tokens.get(token)
+        return expires is not None and expires > time.time()
+
+    def handle(self, request):
+        path = request.path.rstrip('/') or '/'
+        if path == '/Auth' and request.method == 'POST':
+            request.tag = 'login'
+            request.read_only = True
+            return self.login(request)
+        if not self.authorized(request):
+            return json_reply({'Message': 'Authorization has been denied for this request.'}, 401)
+        if path == '/thing/update' and request.method == 'PUT':
+            return self.update(request)
+        if path == '/thing/status' and request.method == 'GET':
+            return self.status(request)
+        if path == '/things' and request.method == 'GET':
+            return self.list_things(request)
+        match = THING_RE.match(path)
+        if match:
+            tid, rest = match.group(1), (match.group(2) or '')
+            thing = self.things.get(tid)
+            if thing is None:
+                return json_reply({'Message': 'Thing %s not found' % tid}, 404)
+            if rest == '' and request.method == 'GET':
+                return json_reply(self.public(thing))
+            if rest == '/ping' and request.method == 'POST':
+                request.read_only = True
+                return self.ping(request, thing)
+            if rest == '/state' and request.method == 'GET':
+                return json_reply({'ThingId': tid, 'state': thing['State']})
+            if rest == '/state' and request.method == 'PUT':
+                return self.set_state(request, thing)
+        return json_reply({'Message': 'No HTTP resource was found that matches the request URI %s %s'
+                           % (request.method, request.path)}, 404)
+
+    def login(self, request):
+        body = request.json or {}
+        if body.get('UserName') != USERNAME or body.get('Password') != PASSWORD:
+            return json_reply({'Message': 'Invalid user name or password'}, 401)
+        token = 'eyJ' + uuid.uuid4().hex + uuid.uuid4().hex
+        self.tokens[token] = time.time() + self.token_ttl
+        return json_reply({'token': token, 'refreshToken': uuid.uuid4().hex, 'CustomerId': CUSTOMER_ID,
+                           'UserId': 'UserId_89b9c8a2-5ea4-4c8a-13f0-432ad17c5e11', 'Role': 'admin'})
+
+    def update(self, request):
+        body = request.json
+        if not isinstance(body, dict):
+            return json_reply({'Message': 'Invalid input data: the body must be a JSON object'}, 400)
+        tid = str(body.get('ThingId', '')).strip()
+        if tid.startswith('/thing/'):
+            tid = tid[len('/thing/'):]
+        thing = self.things.get(tid)
+        if thing is None:
+            return json_reply({'Message': 'Thing %s not found' % (tid or '(no ThingId)')}, 404)
+        if not body.get('cas'):
+            return json_reply({'Message': 'Invalid input data: cas is required'}, 400)
+        if str(body['cas']) != thing['cas']:
+            return json_reply({'Message': 'The Thing was modified by another request (cas mismatch)'}, 409)
+        if 'LockMasterImei' in body:
+            if not isinstance(body['LockMasterImei'], bool):
+                return json_reply({'Message': 'Invalid input data: LockMasterImei must be true or false'}, 400)
+            thing['LockMasterImei'] = body['LockMasterImei']
+        if 'MasterIMEI' in body:
+            thing['MasterIMEI'] = str(body['MasterIMEI'] or '')
+        thing['cas'] = self._new_cas()
+        return text_reply('Thing undefined successfully saved.')
+
+    def status(self, request):
+        ids = [i for i in (request.arg('ThingIds') or '').split(',') if i]
+        try:
+            limit = min(int(request.arg('limit', LIST_LIMIT)), LIST_LIMIT)
+            offset = int(request.arg('offset', 0))
+        except ValueError:
+            return json_reply({'Success': False, 'Message': 'limit and offset must be integers', 'Data': []}, 400)
+        data = []
+        for tid in ids[offset:offset + limit]:
+            thing = self.things.get(tid)
+            if thing is None:
+                continue
+            connected = thing['_connected'] and thing['State'] == 'ACTIVE'
+            data.append({
+                'ThingId': tid,
+                'CustomerId': CUSTOMER_ID,
+                'ThingName': thing['ThingName'],
+                'ThingDescription': thing['ThingDescription'],
+                'ProvisionStatus': thing['State'],
+                'ConnectionStatus': 'CONNECTED' if connected else 'DISCONNECTED',
+                'ActiveSessions': [],
+                'ActiveIMSI': thing['IMSI'],
+                'LastConnectionTime': None,
+                'LastDisconnectionTime': None,
+                'MSISDN': thing['MSISDN'],
+            })
+        return json_reply({'Success': True, 'Message': 'Operation succeeded', 'Data': data})
+
+    def list_things(self, request):
+        try:
+            limit = min(int(request.arg('limit', LIST_LIMIT)), LIST_LIMIT)
+            offset = int(request.arg('offset', 0))
+        except ValueError:
+            return json_reply({'Message': 'limit and offset must be integers'}, 400)
+        imei = request.arg('filterBy[IMEI]')
+        tids = [t for t in self.order if imei is None or self.things[t]['IMEI'] == imei]
+        return json_reply([self.public(self.things[t]) for t in tids[offset:offset + limit]])
+
+    def ping(self, request, thing):
+        apikey = request.headers.get('apikey')
+        if apikey is not None and apikey != CUSTOMER_ID:
+            return json_reply({'Message': 'Invalid apikey'}, 401)
+        body = request.json or {}
+        address = body.get('IPAddress')
+        if not address:
+            return json_reply({'Message': 'Invalid input data: IPAddress is required'}, 400)
+        connected = thing['_connected'] and thing['State'] == 'ACTIVE'
+        samples = []
+        received = 0
+        for index in range(1, 4):
+            if connected:
+                received += 1
+            samples.append({
+                'host': address,
+                'size': '56',
+                'ttl': str(self.rnd.choice((60, 63, 73))) if connected else '',
+                'time': '%dms' % self.rnd.randint(55, 95) if connected else '',
+                'sent': str(index),
+                'received': str(received),
+                'packetLoss': str(int(round(100.0 * (index - received) / index))),
+            })
+        return json_reply(samples)
+
+    def set_state(self, request, thing):
+        body = request.json or {}
+        state = body.get('state')
+        if state not in STATES:
+            return json_reply({'Message': 'Invalid input data: state must be one of %s' % ', '.join(STATES)}, 400)
+        if thing['State'] == 'RETIRED':
+            return json_reply({'Message': 'A RETIRED thing cannot change state'}, 400)
+        thing['State'] = state
+        thing['cas'] = self._new_cas()
+        return text_reply('Thing state updated successfully.')
