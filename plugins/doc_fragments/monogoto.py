@@ -19,7 +19,7 @@ options:
     default: https://console.monogoto.io
   token:
     description:
-      - A login token obtained elsewhere, sent as C(Authorization: Bearer <token>).
+      - "A login token obtained elsewhere, sent as C(Authorization: Bearer <token>)."
       - When O(username) and O(password) are given too, a token the API rejects is replaced by a new login.
       - Falls back to the E(MONOGOTO_TOKEN) environment variable.
     type: str
@@ -58,9 +58,9 @@ options:
 notes:
   - All options of this fragment can be set once for a play with C(module_defaults) and the action group
     C(group/fleetops.ping.monogoto).
-  - When the task runs on the controller (C(connection: local) or C(delegate_to: localhost)), the module's logic
+  - "When the task runs on the controller (C(connection: local) or C(delegate_to: localhost)), the module's logic
     runs inside the controller's worker process, which is much faster over large inventories and returns the
-    same result. Set E(FLEETOPS_PING_IN_PROCESS=0) to run it as a separate module process instead.
+    same result. Set E(FLEETOPS_PING_IN_PROCESS=0) to run it as a separate module process instead."
 requirements:
   - requests
 '''

@@ -18,7 +18,7 @@ description:
     conflict, HTTP 409 or 412); the module then reads the Thing again and retries once.
   - An unchanged Thing costs exactly one API request (beside a login, when no cached token is valid).
 author:
-  - fleetops.ping maintainers
+  - fleetops.ping maintainers (@fleetops)
 options:
   iccid:
     description:
@@ -50,6 +50,7 @@ attributes:
     support: full
     description: Shows C(LockMasterImei) and C(MasterIMEI) before and after.
   platform:
+    support: full
     platforms: all
     description: Runs wherever C(requests) is installed; in-process on the controller.
 seealso:

@@ -19,7 +19,7 @@ description:
     with a message that names what was found.
   - Status fields are added to each Thing where the Thing has no field of the same name.
 author:
-  - fleetops.ping maintainers
+  - fleetops.ping maintainers (@fleetops)
 options:
   iccids:
     description:
@@ -46,7 +46,9 @@ attributes:
     description: Reads only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Reads only, so there is nothing to show.
   platform:
+    support: full
     platforms: all
     description: Runs wherever C(requests) is installed; in-process on the controller.
 seealso:

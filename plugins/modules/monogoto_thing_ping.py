@@ -17,7 +17,7 @@ description:
   - When O(ip) is not given, the IP is read from the Thing (C(IPs[].IP), else C(IPv4)).
   - Never reports a change. In check mode nothing is sent at all.
 author:
-  - fleetops.ping maintainers
+  - fleetops.ping maintainers (@fleetops)
 options:
   iccid:
     description:
@@ -36,7 +36,9 @@ attributes:
     description: In check mode the ping is not sent.
   diff_mode:
     support: none
+    description: Reads only, so there is nothing to show.
   platform:
+    support: full
     platforms: all
     description: Runs wherever C(requests) is installed; in-process on the controller.
 '''

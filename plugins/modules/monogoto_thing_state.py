@@ -18,7 +18,7 @@ description:
     sets C(ACTIVE) or C(SUSPENDED). Whether a transition is allowed (for example out of C(RETIRED)) is decided
     by the API, whose refusal is reported with its HTTP status and message.
 author:
-  - fleetops.ping maintainers
+  - fleetops.ping maintainers (@fleetops)
 options:
   iccid:
     description:
@@ -41,6 +41,7 @@ attributes:
     support: full
     description: Shows the state before and after.
   platform:
+    support: full
     platforms: all
     description: Runs wherever C(requests) is installed; in-process on the controller.
 seealso:

@@ -15,6 +15,8 @@ Control endpoints live under ``/_sim``:
 ``POST /_sim/reset``         reseed every API to its starting state
 ``GET /_sim/state/<api>``    a dump of one API's state, for tests
 ``POST /_sim/expire-tokens`` invalidate every token every API has issued
+``GET /_sim/secrets``        every password, key, token and client secret any API knows or has issued,
+                             so that tests can assert none of them shows up in any output
 
 A fault rule: ``{"api": "monogoto", "method": "PUT", "path": "regex", "kind":
 "status|timeout|malformed|expire_token|reset", "status": 429, "retry_after": 1,
@@ -190,6 +192,12 @@ class Simulator:
         if name == 'state' and request.method == 'GET' and len(parts) > 2 and parts[2] in self.apps:
             with self.lock:
                 return json_reply(self.apps[parts[2]].dump())
+        if name == 'secrets' and request.method == 'GET':
+            with self.lock:
+                found = set()
+                for app in self.apps.values():
+                    found.update(str(v) for v in app.secrets() if v)
+            return json_reply(sorted(found))
         if name == 'health':
             return json_reply({'ok': True, 'apis': sorted(self.apps)})
         return json_reply({'error': 'unknown control call %s %s' % (request.method, request.path)}, 404)
