@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The in-process path and the module path return the same results for the same tasks.
+
+Each playbook of tests/integration/parity runs the same tasks (check mode, change, no change, diff, bad
+input, unsupported options, API errors, retries with warnings, no_log options) once with the action plugin
+running the logic in-process and once with FLEETOPS_PING_IN_PROCESS=0, which executes the real module.
+The simulator is reset at the start of each run and is deterministic, so the registered results must be
+equal, apart from the keys only one path adds. Secrets must be masked on both paths.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import glob
+import json
+import os
+import subprocess
+
+import pytest
+
+from test_playbooks import BIN, HERE, sim_secrets, simulator  # noqa: F401 pylint: disable=unused-import
+
+PARITY = sorted(glob.glob(os.path.join(HERE, 'parity', '*.yml')))
+# Keys that only the module path adds, or that name the execution path.
+PATH_ONLY_KEYS = frozenset(('_ansible_parsed', '_ansible_no_log', '_ansible_verbose_always', 'exception',
+                            'module_stderr', 'module_stdout'))
+NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+def normalize(value):
+    if isinstance(value, dict):
+        return dict((k, normalize(v)) for k, v in value.items() if k not in PATH_ONLY_KEYS)
+    if isinstance(value, list):
+        return [normalize(v) for v in value]
+    return value
+
+
+def run(playbook, mode, url, coll_path, tmp_path):
+    out = tmp_path / ('%s.json' % mode)
+    env = dict(os.environ)
+    for name in list(env):
+        if name.startswith(('MONOGOTO_', 'PINGPL_', 'PINGASSET_')):
+            del env[name]
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': coll_path,
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'FLEETOPS_PING_CACHE_DIR': str(tmp_path / ('cache-' + mode)),
+        'FLEETOPS_PING_IN_PROCESS': '1' if mode == 'in_process' else '0',
+    })
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', os.path.join(HERE, 'inventory.ini'),
+                           playbook, '-e', 'sim_url=' + url, '-e', 'parity_out=' + str(out), '-vvvv'],
+                          cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    return json.loads(out.read_text()), proc.stdout
+
+
+@pytest.mark.parametrize('playbook', PARITY, ids=[os.path.basename(p)[:-4] for p in PARITY])
+def test_parity(simulator, playbook, tmp_path):  # noqa: F811 pylint: disable=redefined-outer-name
+    url, coll_path = simulator
+    in_process, out_a = run(playbook, 'in_process', url, coll_path, tmp_path)
+    module, out_b = run(playbook, 'module', url, coll_path, tmp_path)
+    assert sorted(in_process) == sorted(module)
+    for name in sorted(in_process):
+        assert normalize(in_process[name]) == normalize(module[name]), 'task %r differs between the paths' % name
+    secrets = [s for s in sim_secrets(url) if len(s) >= 6]
+    for text in (out_a, out_b, json.dumps(in_process), json.dumps(module)):
+        assert not [s for s in secrets if s in text], 'a secret was not masked'
+    for results in (in_process, module):
+        for name, result in results.items():
+            args = result.get('invocation', {}).get('module_args', {})
+            for option in ('password', 'token', 'client_secret', 'access_token'):
+                if args.get(option) is not None:
+                    assert args[option] == NO_LOG_MASK, '%s: %s is not masked' % (name, option)
