@@ -156,6 +156,7 @@ class HttpClient:
         self.session.headers['User-Agent'] = user_agent
         self.session.verify = validate_certs
         self.request_count = 0
+        self.last_attempts = 0
 
     # -- secrets -------------------------------------------------------------
     def add_secret(self, value):
@@ -200,6 +201,7 @@ class HttpClient:
         attempt = 0
         while True:
             attempt += 1
+            self.last_attempts = attempt
             retry_after = None
             reason = None
             try:

@@ -92,8 +92,11 @@ class MonogotoClient:
 
     # -- plumbing -------------------------------------------------------------
     def call(self, method, path, expect='json', **kwargs):
+        # Taken out once: send() runs again after a renewed login and must send the same headers.
+        extra_headers = kwargs.pop('headers', None) or {}
+
         def send(token):
-            headers = dict(kwargs.pop('headers', None) or {})
+            headers = dict(extra_headers)
             headers['Authorization'] = 'Bearer ' + token
             headers.setdefault('Accept', 'application/json')
             resp = self.http.request(method, path, headers=headers, **kwargs)

@@ -105,7 +105,12 @@ def run_thing_imei(params, client, check_mode=False, diff=False):
 
 
 def _write_imei(client, params, thing, after):
-    """PUT the lock with the Thing's cas; on a CAS conflict read again and retry once."""
+    """PUT the lock with the Thing's cas; on a CAS conflict read again and retry once.
+
+    Returns (thing, after, wrote). When the HTTP layer had to resend the PUT (a gateway error or a timeout),
+    the first send may have been applied and the resend then meets a conflict with our own write: a re-read
+    that shows the desired state then counts as our change.
+    """
     iccid = params['iccid']
     for attempt in (1, 2):
         body = {'cas': thing_cas(thing, iccid), 'ThingId': thing_id(iccid),
@@ -114,18 +119,19 @@ def _write_imei(client, params, thing, after):
             client.update_thing(body)
             return thing, after, True
         except ApiError as exc:
+            resent = client.http.last_attempts > 1
             if exc.status not in CAS_CONFLICT or attempt == 2:
                 if exc.status in CAS_CONFLICT:
                     raise ModuleFailure('ICCID %s: the Thing changed again while it was being updated (CAS conflict '
                                         'twice); last answer: %s' % (iccid, exc.msg), status=exc.status)
                 raise
-            client.http.warn('ICCID %s: another writer changed the Thing (HTTP %s); reading it again and retrying once'
-                             % (iccid, exc.status))
+            client.http.warn('ICCID %s: the update met a CAS conflict (HTTP %s)%s; reading the Thing again and '
+                             'retrying once' % (iccid, exc.status, ' after it was resent' if resent else ''))
         thing = client.get_thing(iccid)
         current = imei_state(thing)
         after = desired_imei_state(params, thing, current)
         if current == after:
-            return thing, after, False
+            return thing, after, resent
     raise AssertionError('unreachable')  # pragma: no cover
 
 
@@ -208,15 +214,37 @@ def _iccid_of(thing):
     return None
 
 
-def list_all_things(client, page_size=STATUS_PAGE):
-    """Every Thing, page after page until a short page: the total is not known beforehand."""
-    things, offset = [], 0
+def _listing_key(thing):
+    _k, tid = find_key(thing, 'ThingId')
+    return tid or _iccid_of(thing) or repr(thing)
+
+
+def list_all_things(client, page_size=STATUS_PAGE, workers=1):
+    """Every Thing once, page after page until a short page: the total is not known beforehand.
+
+    With ``workers`` > 1 that many pages are read at once, ahead of knowing whether they exist; at most
+    ``workers - 1`` requests go past the end of the list. The listing call is not documented. A Thing seen
+    on an earlier page (the list shifted while it was read) is not repeated; a full page of nothing new (an
+    API that ignores ``offset``) fails instead of paging forever.
+    """
+    things, seen, offset = [], set(), 0
     while True:
-        page = client.list_things(page_size, offset)
-        things.extend(page)
-        if len(page) < page_size:
-            return things
-        offset += page_size
+        offsets = [offset + i * page_size for i in range(max(1, workers))]
+        for page_offset, page in zip(offsets, _map(lambda o: client.list_things(page_size, o), offsets, workers)):
+            fresh = 0
+            for thing in page:
+                key = _listing_key(thing)
+                if key in seen:
+                    continue
+                seen.add(key)
+                things.append(thing)
+                fresh += 1
+            if len(page) < page_size:
+                return things
+            if not fresh:
+                raise ModuleFailure('GET /things: the page at offset %d holds only Things already listed (does the '
+                                    'API ignore offset?); stopped after %d Things' % (page_offset, len(things)))
+        offset = offsets[-1] + page_size
 
 
 def run_thing_info(params, client, check_mode=False, diff=False):
@@ -226,7 +254,7 @@ def run_thing_info(params, client, check_mode=False, diff=False):
         iccids = params['iccids']
         things = _map(client.get_thing, iccids, workers)
     else:
-        things = list_all_things(client)
+        things = list_all_things(client, workers=workers)
         iccids = [_iccid_of(t) for t in things]
     statuses = {}
     if params['include_status']:

@@ -50,7 +50,9 @@ class TokenCache:
 
     def _ensure_dir(self):
         if not os.path.isdir(self.directory):
-            os.makedirs(self.directory, mode=0o700)
+            # exist_ok: forks starting together all find no directory; the ones that lose the race
+            # to create it must still lock and save rather than silently log in without the lock.
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
 
     def load(self):
         """The cached entry, or None when absent, unreadable or expired."""

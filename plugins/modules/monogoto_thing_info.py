@@ -17,6 +17,8 @@ description:
   - Without O(iccids), lists every Thing with C(GET /things), 50 at a time until a short page. That listing call
     is known from public client code only, not from Monogoto's documentation; an answer of another shape fails
     with a message that names what was found.
+  - A Thing met on two pages (the list shifted while it was read) is returned once; a full page that holds only
+    Things already listed (an API that ignores C(offset)) fails instead of paging forever.
   - Status fields are added to each Thing where the Thing has no field of the same name.
 author:
   - fleetops.ping maintainers (@fleetops)
@@ -34,8 +36,10 @@ options:
     default: true
   concurrency:
     description:
-      - How many requests to have under way at once where the number of requests is known beforehand
-        (one per ICCID, one per page of 50 statuses). 1 reads one after another. At most 32.
+      - How many requests to have under way at once (one per ICCID, one per page of 50 statuses, one per page
+        of the listing). 1 reads one after another. At most 32.
+      - The listing's total is not known beforehand, so its pages are read this many at a time, ahead of knowing
+        whether they exist; at most O(concurrency) - 1 requests go past the end of the list.
     type: int
     default: 4
 extends_documentation_fragment:

@@ -20,7 +20,8 @@ Control endpoints live under ``/_sim``:
 
 A fault rule: ``{"api": "monogoto", "method": "PUT", "path": "regex", "kind":
 "status|timeout|malformed|expire_token|reset", "status": 429, "retry_after": 1,
-"body": "...", "delay": 5, "times": 1}``; ``times`` counts down, -1 is forever.
+"body": "...", "delay": 5, "times": 1, "apply": false}``; ``times`` counts down, -1 is forever;
+``apply`` carries the request out before answering with the fault status.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -232,6 +233,10 @@ class Simulator:
                 self.record(api, request, reply.status, fault=kind)
                 return reply, 0, False
             else:
+                if fault.get('apply'):
+                    # The request is carried out, and then answered with the fault (a gateway error after the fact).
+                    with self.lock:
+                        app.handle(request)
                 headers = {}
                 if fault.get('retry_after') is not None:
                     headers['Retry-After'] = str(fault['retry_after'])
@@ -255,6 +260,7 @@ class Simulator:
 def make_handler(sim):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = 'HTTP/1.1'
+        disable_nagle_algorithm = True
         server_version = 'fleetops-ping-simulator'
 
         def log_message(self, format, *args):  # pylint: disable=redefined-builtin

@@ -36,7 +36,7 @@ def luhn_digit(body):
 
 
 def make_imei(rnd):
-    body = '35' + ''.join(rnd.choice('0123456789') for _ in range(12))
+    body = '35' + ''.join(rnd.choice('0123456789') for _digit in range(12))
     return body + luhn_digit(body)
 
 
@@ -50,6 +50,7 @@ class MonogotoApp:
         self.count = things
         self.seed = seed
         self.token_ttl = token_ttl
+        self.issued = []  # every token ever issued, kept across resets for the secrecy checks
         self.reset()
 
     # -- state -------------------------------------------------------------
@@ -95,6 +96,9 @@ class MonogotoApp:
 
     def expire_tokens(self):
         self.tokens = {}
+
+    def secrets(self):
+        return [PASSWORD] + list(self.issued)
 
     def dump(self):
         return {'things': dict((k, self.public(v)) for k, v in self.things.items()),
@@ -148,7 +152,9 @@ class MonogotoApp:
             return json_reply({'Message': 'Invalid user name or password'}, 401)
         token = 'eyJ' + uuid.uuid4().hex + uuid.uuid4().hex
         self.tokens[token] = time.time() + self.token_ttl
-        return json_reply({'token': token, 'refreshToken': uuid.uuid4().hex, 'CustomerId': CUSTOMER_ID,
+        refresh = uuid.uuid4().hex
+        self.issued.extend([token, refresh])
+        return json_reply({'token': token, 'refreshToken': refresh, 'CustomerId': CUSTOMER_ID,
                            'UserId': 'UserId_89b9c8a2-5ea4-4c8a-13f0-432ad17c5e11', 'Role': 'admin'})
 
     def update(self, request):
