@@ -5,8 +5,9 @@
 
 Runs the module's own logic (what the action plugin runs in-process) against the simulator with a set
 latency, twice: concurrency 1 and concurrency N. Without ICCIDs the module pages through GET /things until
-a short page (the total is unknown, so those pages are fetched one after another), then reads the
-data-session status 50 Things per call, where the total is known and pages are fetched concurrently.
+a short page (the total is unknown: with concurrency N it reads N pages ahead, at most N - 1 past the end),
+then reads the data-session status 50 Things per call, where the total is known and the pages are fetched
+concurrently.
 Prints both wall times, their ratio and the requests made, and checks both runs returned the same list.
 
     python benchmarks/listing.py [--things 10000] [--latency 0.02] [--concurrency 8]
@@ -94,8 +95,8 @@ def main():
     seq, conc = results[1], results[args.concurrency]
     print('monogoto_thing_info listing %d Things, API latency %.0f ms' % (args.things, args.latency * 1000))
     for workers, (elapsed, things, pages, status) in sorted(results.items()):
-        print('  concurrency %-2d %7.2f s   %d Things, %d GET /things pages (sequential, total unknown), '
-              '%d GET /thing/status pages' % (workers, elapsed, len(things), pages, status))
+        print('  concurrency %-2d %7.2f s   %d Things, %d GET /things pages (total unknown), '
+              '%d GET /thing/status pages (total known)' % (workers, elapsed, len(things), pages, status))
     same = seq[1] == conc[1] and len(seq[1]) == args.things
     print('  speed-up sequential/concurrent: %.2fx; same %d Things in the same order: %s'
           % (seq[0] / conc[0], len(seq[1]), 'yes' if same else 'NO'))
