@@ -155,6 +155,7 @@ class FakeClient:
 
 # -- validators ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('value', ['8912372646888991', '8944500100000000012', '8' * 22, ' 8912372646888991 '])
 def test_iccid_accepted(value):
     assert check_iccid(value) == value.strip()
@@ -261,6 +262,7 @@ def test_bad_input_fails_before_any_request(sim, defn, values, words):
 
 # -- monogoto_thing_imei ------------------------------------------------------------
 
+
 def test_imei_check_mode_reports_the_change_and_writes_nothing(sim):
     before = thing(sim)
     result = execute(THING_IMEI, params(sim, THING_IMEI, iccid=VENDOR_ICCID, lock=True), check_mode=True, diff=True)
@@ -363,7 +365,6 @@ def test_cas_conflict_once_is_read_again_and_retried(sim, status):
     assert 'HTTP %d' % status in warnings[0] and 'retrying once' in warnings[0]
 
 
-
 def test_put_applied_behind_a_gateway_error_still_counts_as_the_change(sim):
     """The first PUT is carried out but answered 502; the resend meets our own write as a CAS conflict."""
     warnings = []
@@ -375,6 +376,7 @@ def test_put_applied_behind_a_gateway_error_still_counts_as_the_change(sim):
     assert (thing(sim)['LockMasterImei'], thing(sim)['MasterIMEI']) == (True, OTHER_IMEI)
     assert any('HTTP 502' in w for w in warnings)
     assert any('after it was resent' in w for w in warnings)
+
 
 def _race(client, writer):
     """Make ``client``'s first update lose a real race: ``writer`` writes just before it."""
@@ -486,6 +488,7 @@ def test_lock_to_the_reported_imei_fails_when_none_is_reported():
 
 # -- monogoto_thing_state -------------------------------------------------------------
 
+
 def test_state_is_idempotent_both_ways(sim):
     p = params(sim, THING_STATE, iccid=VENDOR_ICCID, state='SUSPENDED')
     result = execute(THING_STATE, p, diff=True)
@@ -539,6 +542,7 @@ def test_state_unreadable_answer_names_what_was_found(sim):
 
 
 # -- monogoto_thing_info ----------------------------------------------------------------
+
 
 def test_info_with_a_list_keeps_the_order_and_merges_the_status(sim):
     iccids = [DISCONNECTED, VENDOR_ICCID, make_iccid(1)]
@@ -600,7 +604,6 @@ def test_info_lists_every_thing_page_by_page(big):
     assert writes(big) == []
 
 
-
 def test_info_listing_with_concurrency_one_reads_pages_in_order_and_stops_at_the_short_page(big):
     result = execute(THING_INFO, params(big, THING_INFO, concurrency=1, include_status=False))
     assert len(result['things']) == 120
@@ -614,6 +617,7 @@ def test_listing_read_ahead_returns_the_same_things_as_sequential(big):
     ahead = list_all_things(client, page_size=50, workers=8)
     assert [t['ThingId'] for t in ahead] == [t['ThingId'] for t in sequential]
     assert len(ahead) == 120
+
 
 def test_listing_stops_after_an_empty_page_when_the_total_is_a_multiple(sim):
     client = client_for(sim)
@@ -695,6 +699,7 @@ def test_info_concurrency_overlaps_requests(sim):
 
 
 # -- monogoto_thing_ping ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize('value, expected', [
     ('82ms', 82.0), (' 82 ms ', 82.0), ('1.5s', 1500.0), ('250us', 0.25), ('0.4ms', 0.4), ('82', 82.0),
