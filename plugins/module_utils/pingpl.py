@@ -1,0 +1,233 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client for ping.pl's API 1.0 (uptime monitoring), on the shared HTTP layer.
+
+Every call is ``POST <api_url>/<method>`` with a form body that carries the
+user's key as ``token``, so the key never appears in a URL. Every answer is
+``{"header": {"status": "OK", ...}, "data": {...}}``; a header status other than
+``OK`` is a failure even when the HTTP status is 200, and the failure shows
+whatever the header holds (the name of its error field is not documented).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError, HttpClient, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
+from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
+
+DEFAULT_API_URL = 'https://api.ping.pl/1.0'
+# The documentation states that every date is Polish time, "UTC+01:00". The API may in fact
+# follow Polish daylight saving time (+02:00 in summer); the offset used is the documented one.
+DOCUMENTED_OFFSET = '+01:00'
+MONITOR_STATUSES = ('ACTIVE', 'INACTIVE', 'DELETED', 'BLOCKED')
+MONITOR_TYPES = ('WWW', 'WWW_FULL', 'WWW_SCRIPT', 'WWW_HEALTH', 'PING', 'TCP_UDP', 'MAIL', 'DNS')
+CONTACT_STATUSES = ('ACTIVE', 'INACTIVE')
+OUTAGES_LIMIT_MAX = 200
+OUTAGES_LIMIT_DEFAULT = 50
+
+_DATETIME = re.compile(r'^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$')
+_DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
+ISO_SUFFIX = '_iso'
+
+
+def pingpl_argument_spec(**extra):
+    spec = dict(
+        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['PINGPL_API_URL'])),
+        token=dict(type='str', no_log=True, fallback=(env_fallback, ['PINGPL_TOKEN'])),
+        validate_certs=dict(type='bool', default=True),
+        timeout=dict(type='float', default=30.0),
+    )
+    spec.update(extra)
+    return spec
+
+
+# -- dates ---------------------------------------------------------------------
+
+def to_iso(value):
+    """``"2017-06-30 10:21:00"`` -> ``"2017-06-30T10:21:00+01:00"``; a bare date stays a date; else None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    match = _DATETIME.match(text)
+    if match:
+        try:
+            datetime.datetime.strptime(text, '%Y-%m-%d %H:%M:%S')
+        except ValueError:
+            return None
+        return '%sT%s%s' % (match.group(1), match.group(2), DOCUMENTED_OFFSET)
+    if _DATE.match(text):
+        try:
+            datetime.datetime.strptime(text, '%Y-%m-%d')
+        except ValueError:
+            return None
+        return text
+    return None
+
+
+def with_iso(data):
+    """A copy of ``data`` where every date string ``<key>`` gains a sibling ``<key>_iso``.
+
+    Dates are recognised by their documented shapes (``yyyy-mm-dd hh:mm:ss`` and
+    ``yyyy-mm-dd``); the values the API gave are kept unchanged beside them.
+    """
+    if isinstance(data, list):
+        return [with_iso(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    result = {}
+    for key, value in data.items():
+        result[key] = with_iso(value)
+    for key, value in data.items():
+        if isinstance(key, str) and not key.endswith(ISO_SUFFIX):
+            iso = to_iso(value)
+            if iso is not None and (key + ISO_SUFFIX) not in data:
+                result[key + ISO_SUFFIX] = iso
+    return result
+
+
+def check_date(value, option):
+    """A ``yyyy-mm-dd`` calendar date, as the API's date parameters want it."""
+    text = '' if value is None else str(value).strip()
+    if not _DATE.match(text):
+        raise ModuleFailure('%s: %r is not a date in the form yyyy-mm-dd' % (option, value))
+    try:
+        datetime.datetime.strptime(text, '%Y-%m-%d')
+    except ValueError:
+        raise ModuleFailure('%s: %r is not a valid calendar date' % (option, value))
+    return text
+
+
+def as_int(value):
+    """An id as an int when it is one (the API sends ints; tolerate digit strings), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+# -- client --------------------------------------------------------------------
+
+def describe_header(header, http):
+    """Every key and value the header holds, status first, as one redacted line (never the token)."""
+    if not isinstance(header, dict):
+        return one_line(http.redact('header: %r' % (header,)))
+    parts = []
+    keys = sorted(header, key=lambda k: (str(k) != 'status', str(k)))
+    for key in keys:
+        if str(key).lower() == 'token':
+            continue
+        value = header[key]
+        if isinstance(value, (dict, list)):
+            value = one_line(repr(value), 200)
+        parts.append('%s=%s' % (key, value))
+    return http.redact(one_line(', '.join(parts) or '(empty header)'))
+
+
+class PingPlClient:
+    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, warn=None, http=None):
+        if not token:
+            raise ModuleFailure('no ping.pl API key: set token (or the PINGPL_TOKEN environment variable) to the key '
+                                'generated in the ping.pl user panel under "Udostepnianie i API / API"')
+        self.http = http or HttpClient(check_url(api_url), timeout=timeout, validate_certs=validate_certs, warn=warn)
+        self.http.add_secret(token)
+        self._token = token
+
+    @classmethod
+    def from_params(cls, params, warn=None):
+        return cls(params['api_url'], token=params.get('token'), timeout=params.get('timeout') or 30.0,
+                   validate_certs=params.get('validate_certs', True), warn=warn)
+
+    # -- plumbing -------------------------------------------------------------
+    def call(self, method, **params):
+        """POST one API method with a form body; returns the answer's ``data`` (a dict, maybe empty)."""
+        form = dict((k, str(v)) for k, v in params.items() if v is not None)
+        form['token'] = self._token
+        shown = 'POST %s' % method
+        try:
+            resp = self.http.request('POST', '/' + method, data=form, idempotent=True,
+                                     headers={'Accept': 'application/json'})
+        except ApiError as exc:
+            body = exc.body
+            if isinstance(body, dict) and isinstance(body.get('header'), dict):
+                raise ApiError('%s: HTTP %s: %s' % (shown, exc.status, describe_header(body['header'], self.http)),
+                               status=exc.status, method='POST', path='/' + method, body=body)
+            raise
+        if not resp.is_json:
+            raise ApiError(self.http.redact('%s: HTTP %s: expected a JSON body {"header", "data"}, found: %s' % (
+                shown, resp.status, one_line(resp.text or '(empty body)', 120))),
+                status=resp.status, method='POST', path='/' + method)
+        body = resp.data
+        if not isinstance(body, dict) or not isinstance(body.get('header'), dict):
+            found = ('an object with keys: %s' % ', '.join(sorted(str(k) for k in body))) if isinstance(body, dict) \
+                else type(body).__name__
+            raise ApiError(self.http.redact('%s: HTTP %s: expected a JSON object with a "header" object, found %s'
+                                            % (shown, resp.status, found)),
+                           status=resp.status, method='POST', path='/' + method)
+        header = body['header']
+        status = header.get('status')
+        if status != 'OK':
+            raise ApiError('%s: HTTP %s: the API answered with header %s'
+                           % (shown, resp.status, describe_header(header, self.http)),
+                           status=resp.status, method='POST', path='/' + method,
+                           api_message=describe_header(header, self.http))
+        data = body.get('data')
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise ApiError('%s: HTTP %s: expected "data" to be an object, found %s'
+                           % (shown, resp.status, type(data).__name__),
+                           status=resp.status, method='POST', path='/' + method)
+        return data
+
+    def _list(self, method, key, **params):
+        data = self.call(method, **params)
+        items = data.get(key)
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise ApiError('POST %s: expected "data.%s" to be a list, found %s' % (method, key, type(items).__name__),
+                           method='POST', path='/' + method)
+        return [i for i in items if isinstance(i, dict)]
+
+    # -- methods --------------------------------------------------------------
+    def get_account_info(self):
+        return self.call('get-account-info')
+
+    def get_monitors(self):
+        return self._list('get-monitors', 'monitors')
+
+    def pause_monitor(self, monitor_id):
+        return self.call('pause-monitor', monitorId=monitor_id)
+
+    def start_monitor(self, monitor_id):
+        return self.call('start-monitor', monitorId=monitor_id)
+
+    def get_data(self, monitor_id, date_from, date_to):
+        return self._list('get-data', 'data', monitorId=monitor_id, dateFrom=date_from, dateTo=date_to)
+
+    def get_outage(self, outage_id):
+        return self.call('get-outage', outageId=outage_id)
+
+    def get_outages(self, monitor_id, date_from=None, date_to=None, limit=None):
+        return self._list('get-outages', 'outages', monitorId=monitor_id, dateFrom=date_from, dateTo=date_to,
+                          limit=limit)
+
+    def get_contacts(self):
+        return self._list('get-contacts', 'contacts')
+
+    def activate_contact(self, contact_id):
+        return self.call('activate-contact', contactId=contact_id)
+
+    def deactivate_contact(self, contact_id):
+        return self.call('deactivate-contact', contactId=contact_id)

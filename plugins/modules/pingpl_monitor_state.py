@@ -1,0 +1,149 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: pingpl_monitor_state
+short_description: Pause or resume a ping.pl monitor
+version_added: 0.1.0
+description:
+  - Finds the monitor with C(get-monitors), by O(monitor_id) or by its exact O(name), and only when its status
+    differs from O(state) pauses it with C(pause-monitor) or resumes it with C(start-monitor).
+  - ping.pl reports a paused monitor with the status C(INACTIVE); O(state=active) is the status C(ACTIVE).
+  - A monitor whose status is C(DELETED) or C(BLOCKED) cannot be paused or resumed; the module fails and sends
+    nothing.
+  - ping.pl has no calls that create, edit or delete monitors.
+author:
+  - fleetops.ping maintainers (@fleetops)
+options:
+  monitor_id:
+    description:
+      - The monitor's id.
+      - Exactly one of O(monitor_id) and O(name) is required.
+    type: int
+  name:
+    description:
+      - The monitor's name, compared exactly (case and spacing included).
+      - When several monitors carry this name the module fails and lists their ids; use O(monitor_id) then.
+    type: str
+  state:
+    description:
+      - V(active) monitors (status C(ACTIVE)), V(paused) stops monitoring (status C(INACTIVE)).
+    type: str
+    required: true
+    choices: [active, paused]
+extends_documentation_fragment:
+  - fleetops.ping.pingpl
+attributes:
+  check_mode:
+    support: full
+    description: In check mode the monitor is read, never paused or resumed.
+  diff_mode:
+    support: full
+    description: Shows the monitor's status before and after.
+  platform:
+    support: full
+    platforms: all
+    description: Runs wherever C(requests) is installed; in-process on the controller.
+seealso:
+  - module: fleetops.ping.pingpl_monitor_info
+  - module: fleetops.ping.pingpl_contact_state
+'''
+
+EXAMPLES = r'''
+- name: Pause the shop's registration page monitor during a deployment
+  fleetops.ping.pingpl_monitor_state:
+    monitor_id: 3118
+    state: paused
+  delegate_to: localhost
+
+- name: Resume the monitor named "Sklep - strona główna"
+  fleetops.ping.pingpl_monitor_state:
+    name: Sklep - strona główna
+    state: active
+    token: "{{ vault_pingpl_token }}"
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+status:
+  description: The monitor's status after the task (in check mode, the status it would have).
+  returned: success
+  type: str
+  sample: INACTIVE
+previous_status:
+  description: The monitor's status before the task.
+  returned: success
+  type: str
+  sample: ACTIVE
+monitor:
+  description:
+    - The monitor as C(get-monitors) reports it after the task (read again after a change), with C(<name>_iso)
+      beside each date field.
+    - In check mode, the monitor as read with the status it would have.
+  returned: success, and on failure when the monitor was found but is C(DELETED) or C(BLOCKED)
+  type: dict
+  contains:
+    id:
+      description: The monitor's id.
+      type: int
+      sample: 3118
+    status:
+      description: C(ACTIVE), C(INACTIVE) (paused), C(DELETED) or C(BLOCKED).
+      type: str
+      sample: INACTIVE
+    type:
+      description: C(WWW), C(WWW_FULL), C(WWW_SCRIPT), C(WWW_HEALTH), C(PING), C(TCP_UDP), C(MAIL) or C(DNS).
+      type: str
+      sample: WWW
+    name:
+      description: The monitor's name.
+      type: str
+      sample: Sklep - rejestracja
+    note:
+      description: The monitor's note, when the API gives one.
+      type: str
+    tags:
+      description: The monitor's tags, when the API gives them.
+      type: list
+      elements: str
+    isShared:
+      description: 1 when another user shared the monitor with this account, else 0.
+      type: int
+      sample: 0
+    currentOutageId:
+      description: The id of the outage under way, if any.
+      type: int
+      sample: 47017
+  sample:
+    id: 3118
+    status: INACTIVE
+    type: WWW
+    name: Sklep - rejestracja
+    currentOutageId: 47017
+    isShared: 0
+monitor_ids:
+  description: The ids of every monitor that carries O(name), when there are several.
+  returned: failure, when O(name) matches several monitors
+  type: list
+  elements: int
+  sample: [3305, 3306]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fleetops.ping.plugins.module_utils.pingpl_modules import MONITOR_STATE
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import run_module
+
+
+def main():
+    run_module(AnsibleModule(**MONITOR_STATE.module_kwargs()), MONITOR_STATE)
+
+
+if __name__ == '__main__':
+    main()
