@@ -215,6 +215,10 @@ class Simulator:
         request.path = '/' + (parts[2] if len(parts) > 2 else '')
         if self.latency:
             time.sleep(self.latency)
+        prepare = getattr(app, 'prepare', None)
+        if prepare is not None:
+            # Lets the app mark the request (read_only, tag) even when a fault answers it.
+            prepare(request)
         fault = self.take_fault(api, request)
         if fault is not None:
             kind = fault['kind']
