@@ -41,18 +41,6 @@ options:
         by one obtained with them; otherwise the 401 is reported.
       - Falls back to the E(PINGASSET_ACCESS_TOKEN) environment variable.
     type: str
-  validate_certs:
-    description:
-      - Whether to verify the API's TLS certificate.
-    type: bool
-    default: true
-  timeout:
-    description:
-      - Seconds to wait for the API to answer one request (the connect timeout is the smaller of this and 10).
-      - Requests that fail on a connection error, or with HTTP 429, 502, 503 or 504, are retried up to three
-        times with capped, jittered exponential backoff that honours C(Retry-After); each retry is shown as a warning.
-    type: float
-    default: 30
 notes:
   - All options of this fragment can be set once for a play with C(module_defaults) and the action group
     C(group/fleetops.ping.pingasset).
@@ -63,9 +51,4 @@ notes:
     seconds. A number (or a string of digits) is used as the lifetime; anything else is reported in a warning,
     and the token is then used until the API rejects it.
   - Rate limits are not documented; HTTP 429 is retried as described under O(timeout).
-  - When the task runs on the controller (a local connection, or C(delegate_to) localhost), the module's logic
-    runs inside the controller's worker process, which is much faster over large inventories and returns the
-    same result. Set E(FLEETOPS_PING_IN_PROCESS=0) to run it as a separate module process instead.
-requirements:
-  - requests
 '''

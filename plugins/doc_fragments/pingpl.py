@@ -24,19 +24,6 @@ options:
       - Required, here or in the environment.
       - Falls back to the E(PINGPL_TOKEN) environment variable.
     type: str
-  validate_certs:
-    description:
-      - Whether to verify the API's TLS certificate.
-    type: bool
-    default: true
-  timeout:
-    description:
-      - Seconds to wait for the API to answer one request (the connect timeout is the smaller of this and 10).
-      - Every ping.pl method is safe to repeat, so requests that fail on a connection error, a timeout, or with
-        HTTP 429, 502, 503 or 504 are retried up to three times with capped, jittered exponential backoff that
-        honours C(Retry-After); each retry is shown as a warning.
-    type: float
-    default: 30
 notes:
   - ping.pl answers every call with a JSON object of two parts, C(header) and C(data). A C(header.status) other
     than C(OK) is a failure even when the HTTP status is 200; the failure message names the API method, the HTTP
@@ -45,11 +32,8 @@ notes:
     returned as the API gave them, and each date field C(<name>) also as C(<name>_iso) in ISO 8601 with the
     documented offset C(+01:00) (a bare date C(yyyy-mm-dd) stays a date). The API may in fact follow Polish
     summer time (C(+02:00)); the offset used is the one the API documents.
+  - Every ping.pl method is safe to repeat, so its requests are also resent after a read timeout or a gateway
+    error (see O(timeout)).
   - All options of this fragment can be set once for a play with C(module_defaults) and the action group
     C(group/fleetops.ping.pingpl).
-  - "When the task runs on the controller (C(connection: local) or C(delegate_to: localhost)), the module's logic
-    runs inside the controller's worker process, which is much faster over large inventories and returns the
-    same result. Set E(FLEETOPS_PING_IN_PROCESS=0) to run it as a separate module process instead."
-requirements:
-  - requests
 '''

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError
 
 
 class TokenAuth:

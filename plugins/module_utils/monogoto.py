@@ -12,7 +12,7 @@ import time
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetops.ping.plugins.module_utils.auth import TokenAuth
-from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError, HttpClient, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
@@ -32,9 +32,8 @@ def monogoto_argument_spec(**extra):
         username=dict(type='str', fallback=(env_fallback, ['MONOGOTO_USERNAME'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['MONOGOTO_PASSWORD'])),
         customer_id=dict(type='str', fallback=(env_fallback, ['MONOGOTO_CUSTOMER_ID'])),
-        validate_certs=dict(type='bool', default=True),
-        timeout=dict(type='float', default=30.0),
     )
+    spec.update(connection_argument_spec())
     spec.update(extra)
     return spec
 

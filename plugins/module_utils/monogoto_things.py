@@ -10,7 +10,7 @@ __metaclass__ = type
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, one_line
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import (
     STATUS_PAGE,
     MonogotoClient,

@@ -19,7 +19,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError, HttpClient, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
@@ -42,9 +42,8 @@ def pingpl_argument_spec(**extra):
     spec = dict(
         api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['PINGPL_API_URL'])),
         token=dict(type='str', no_log=True, fallback=(env_fallback, ['PINGPL_TOKEN'])),
-        validate_certs=dict(type='bool', default=True),
-        timeout=dict(type='float', default=30.0),
     )
+    spec.update(connection_argument_spec())
     spec.update(extra)
     return spec
 

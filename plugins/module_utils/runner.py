@@ -16,7 +16,7 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import (
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
     ApiError,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,

@@ -42,6 +42,7 @@ options:
     required: true
 extends_documentation_fragment:
   - fleetops.ping.monogoto
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

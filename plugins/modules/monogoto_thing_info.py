@@ -44,6 +44,7 @@ options:
     default: 4
 extends_documentation_fragment:
   - fleetops.ping.monogoto
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

@@ -30,6 +30,7 @@ options:
     type: str
 extends_documentation_fragment:
   - fleetops.ping.monogoto
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

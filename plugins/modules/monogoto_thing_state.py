@@ -33,6 +33,7 @@ options:
     choices: [ACTIVE, SUSPENDED]
 extends_documentation_fragment:
   - fleetops.ping.monogoto
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

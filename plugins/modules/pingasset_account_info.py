@@ -20,6 +20,7 @@ author:
 options: {}
 extends_documentation_fragment:
   - fleetops.ping.pingasset
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

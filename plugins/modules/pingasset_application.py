@@ -54,6 +54,7 @@ options:
     choices: [present, absent]
 extends_documentation_fragment:
   - fleetops.ping.pingasset
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

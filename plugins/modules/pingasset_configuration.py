@@ -79,6 +79,7 @@ options:
     default: false
 extends_documentation_fragment:
   - fleetops.ping.pingasset
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

@@ -86,6 +86,7 @@ options:
     type: int
 extends_documentation_fragment:
   - fleetops.ping.pingasset
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

@@ -32,6 +32,7 @@ options:
     default: 100
 extends_documentation_fragment:
   - fleetops.ping.pingasset
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

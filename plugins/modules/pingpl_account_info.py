@@ -19,6 +19,7 @@ author:
 options: {}
 extends_documentation_fragment:
   - fleetops.ping.pingpl
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

@@ -37,6 +37,7 @@ options:
     choices: [ACTIVE, INACTIVE]
 extends_documentation_fragment:
   - fleetops.ping.pingpl
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

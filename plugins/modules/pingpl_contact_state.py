@@ -38,6 +38,7 @@ options:
     choices: [active, inactive]
 extends_documentation_fragment:
   - fleetops.ping.pingpl
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

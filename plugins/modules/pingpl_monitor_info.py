@@ -88,6 +88,7 @@ options:
     default: 4
 extends_documentation_fragment:
   - fleetops.ping.pingpl
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

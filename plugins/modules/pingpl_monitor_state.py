@@ -39,6 +39,7 @@ options:
     choices: [active, paused]
 extends_documentation_fragment:
   - fleetops.ping.pingpl
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

@@ -42,6 +42,7 @@ options:
     type: int
 extends_documentation_fragment:
   - fleetops.ping.pingpl
+  - fleetops.ping.connection
 attributes:
   check_mode:
     support: full

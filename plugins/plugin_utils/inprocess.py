@@ -28,7 +28,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.fleetops.ping.plugins.module_utils import http as _http
+from ansible_collections.fleetops.ping.plugins.module_utils import transport as _http
 from ansible_collections.fleetops.ping.plugins.module_utils import runner
 
 ENV_SWITCH = 'FLEETOPS_PING_IN_PROCESS'

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from ansible_collections.fleetops.ping.plugins.module_utils import token_cache
-from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import MonogotoClient
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache

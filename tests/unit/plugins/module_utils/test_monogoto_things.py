@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import HttpClient
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import HttpClient
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import MonogotoClient
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things import (
     THING_IMEI,

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError
 from ansible_collections.fleetops.ping.plugins.module_utils.pingasset import (
     PingAssetClient,
     format_validation,

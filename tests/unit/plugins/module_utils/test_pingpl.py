@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import ApiError, HttpClient
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient
 from ansible_collections.fleetops.ping.plugins.module_utils.pingpl import (
     DEFAULT_API_URL,
     PingPlClient,

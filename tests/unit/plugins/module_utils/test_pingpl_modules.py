@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import HttpClient
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import HttpClient
 from ansible_collections.fleetops.ping.plugins.module_utils.pingpl_modules import (
     ACCOUNT_INFO,
     CONTACT_INFO,

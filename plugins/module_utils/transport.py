@@ -44,6 +44,14 @@ _SECRET_PATTERNS = (
 )
 
 
+def connection_argument_spec():
+    """The options every module has, whatever its API (documented in the fleetops.ping.connection fragment)."""
+    return dict(
+        validate_certs=dict(type='bool', default=True),
+        timeout=dict(type='float', default=30.0),
+    )
+
+
 class ApiError(Exception):
     """A failed API call, already redacted and reduced to one line."""
 

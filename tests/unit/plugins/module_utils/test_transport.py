@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from ansible_collections.fleetops.ping.plugins.module_utils.http import (
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
     REDACTED,
     ApiError,
     HttpClient,
