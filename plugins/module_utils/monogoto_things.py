@@ -222,14 +222,15 @@ def _listing_key(thing):
 def list_all_things(client, page_size=STATUS_PAGE, workers=1):
     """Every Thing once, page after page until a short page: the total is not known beforehand.
 
-    With ``workers`` > 1 that many pages are read at once, ahead of knowing whether they exist; at most
-    ``workers - 1`` requests go past the end of the list. The listing call is not documented. A Thing seen
+    The first page is read alone; when it is full and ``workers`` > 1, the next pages are read that many at
+    once, ahead of knowing whether they exist, so at most ``workers - 1`` requests go past the end of the list. The listing call is not documented. A Thing seen
     on an earlier page (the list shifted while it was read) is not repeated; a full page of nothing new (an
     API that ignores ``offset``) fails instead of paging forever.
     """
     things, seen, offset = [], set(), 0
+    window = 1  # the first page alone: a small account costs one request
     while True:
-        offsets = [offset + i * page_size for i in range(max(1, workers))]
+        offsets = [offset + i * page_size for i in range(window)]
         for page_offset, page in zip(offsets, _map(lambda o: client.list_things(page_size, o), offsets, workers)):
             fresh = 0
             for thing in page:
@@ -245,6 +246,7 @@ def list_all_things(client, page_size=STATUS_PAGE, workers=1):
                 raise ModuleFailure('GET /things: the page at offset %d holds only Things already listed (does the '
                                     'API ignore offset?); stopped after %d Things' % (page_offset, len(things)))
         offset = offsets[-1] + page_size
+        window = max(1, workers)
 
 
 def run_thing_info(params, client, check_mode=False, diff=False):

@@ -38,8 +38,9 @@ options:
     description:
       - How many requests to have under way at once (one per ICCID, one per page of 50 statuses, one per page
         of the listing). 1 reads one after another. At most 32.
-      - The listing's total is not known beforehand, so its pages are read this many at a time, ahead of knowing
-        whether they exist; at most O(concurrency) - 1 requests go past the end of the list.
+      - The listing's total is not known beforehand. Its first page is read alone; when it is full, the next pages
+        are read this many at a time, ahead of knowing whether they exist, so at most O(concurrency) - 1 requests
+        go past the end of the list.
     type: int
     default: 4
 extends_documentation_fragment:

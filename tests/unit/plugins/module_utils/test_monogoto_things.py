@@ -594,9 +594,10 @@ def test_info_lists_every_thing_page_by_page(big):
     assert [t['iccid'] for t in result['things']] == [v['ExternalUniqueId'] for v in stored.values()]
     log = big.log()
     pages = [e['query'] for e in log if e['path'] == '/things']
-    # concurrency 4 reads four pages at once, ahead of knowing the total: one request past the end at most
+    # the first page alone, then (it was full) four pages at once, ahead of knowing the total
+    assert pages[0] == {'limit': '50', 'offset': '0'}
     assert sorted(pages, key=lambda q: int(q['offset'])) == [
-        {'limit': '50', 'offset': str(offset)} for offset in (0, 50, 100, 150)]
+        {'limit': '50', 'offset': str(offset)} for offset in (0, 50, 100, 150, 200)]
     status_pages = [len(e['query']['ThingIds'].split(',')) for e in log if e['path'] == '/thing/status']
     assert sorted(status_pages) == [20, 50, 50]
     assert all('ConnectionStatus' in t for t in result['things'])
@@ -617,6 +618,12 @@ def test_listing_read_ahead_returns_the_same_things_as_sequential(big):
     ahead = list_all_things(client, page_size=50, workers=8)
     assert [t['ThingId'] for t in ahead] == [t['ThingId'] for t in sequential]
     assert len(ahead) == 120
+
+
+def test_listing_a_small_account_costs_one_request_whatever_the_concurrency(sim):
+    listed = list_all_things(client_for(sim), page_size=50, workers=8)
+    assert len(listed) == 20
+    assert [e['query']['offset'] for e in sim.log() if e['path'] == '/things'] == ['0']
 
 
 def test_listing_stops_after_an_empty_page_when_the_total_is_a_multiple(sim):
