@@ -116,6 +116,27 @@ def find_contact(contacts, contact_id=None, email=None):
     return matches[0]
 
 
+def _set_status(client, kind, item, label, wanted, write, read_again, check_mode, diff):
+    """Shared by monitors and contacts: write only when the status differs, read the item back, diff the status."""
+    before = item.get('status')
+    result = {'changed': before != wanted, 'previous_status': before}
+    if result['changed'] and not check_mode:
+        write()
+        item = read_again()
+        if item.get('status') != wanted:
+            client.http.warn('%s: the API accepted the change but the %s now reports %s, not %s'
+                             % (label, kind, item.get('status'), wanted))
+    elif result['changed']:
+        item = dict(item)
+        item['status'] = wanted
+    result['status'] = item.get('status')
+    result[kind] = with_iso(item)
+    if diff:
+        result['diff'] = {'before': {'status': before}, 'after': {'status': result['status']},
+                          'before_header': label, 'after_header': label}
+    return result
+
+
 # -- pingpl_monitor_state ------------------------------------------------------
 
 def check_monitor_state_params(params):
@@ -136,26 +157,10 @@ def run_monitor_state(params, client, check_mode=False, diff=False):
         raise ModuleFailure('monitor %s reports the status %r, which is not one the API documents (%s); '
                             'nothing was sent' % (monitor_label(monitor), before, ', '.join(MONITOR_STATUSES)),
                             monitor=with_iso(monitor))
-    result = {'changed': before != wanted, 'previous_status': before}
-    if result['changed'] and not check_mode:
-        if wanted == 'INACTIVE':
-            client.pause_monitor(mid)
-        else:
-            client.start_monitor(mid)
-        monitor = find_monitor(client.get_monitors(), monitor_id=mid)
-        if monitor.get('status') != wanted:
-            client.http.warn('monitor %s: the API accepted the change but the monitor now reports %s, not %s'
-                             % (monitor_label(monitor), monitor.get('status'), wanted))
-    elif result['changed']:
-        monitor = dict(monitor)
-        monitor['status'] = wanted
-    result['status'] = monitor.get('status')
-    result['monitor'] = with_iso(monitor)
-    if diff:
-        header = 'monitor %s' % monitor_label(monitor)
-        result['diff'] = {'before': {'status': before}, 'after': {'status': result['status']},
-                          'before_header': header, 'after_header': header}
-    return result
+    write = client.pause_monitor if wanted == 'INACTIVE' else client.start_monitor
+    return _set_status(client, 'monitor', monitor, 'monitor %s' % monitor_label(monitor), wanted,
+                       lambda: write(mid), lambda: find_monitor(client.get_monitors(), monitor_id=mid),
+                       check_mode, diff)
 
 
 MONITOR_STATE = ModuleDef(
@@ -185,28 +190,12 @@ def check_contact_state_params(params):
 def run_contact_state(params, client, check_mode=False, diff=False):
     contact = find_contact(client.get_contacts(), params.get('contact_id'), params.get('email'))
     cid = as_int(contact.get('id'))
-    before = contact.get('status')
     wanted = CONTACT_STATE_TO_STATUS[params['state']]
-    result = {'changed': before != wanted, 'previous_status': before}
-    if result['changed'] and not check_mode:
-        if wanted == 'INACTIVE':
-            client.deactivate_contact(cid)
-        else:
-            client.activate_contact(cid)
-        contact = find_contact(client.get_contacts(), contact_id=cid)
-        if contact.get('status') != wanted:
-            client.http.warn('contact %s: the API accepted the change but the contact now reports %s, not %s'
-                             % (cid, contact.get('status'), wanted))
-    elif result['changed']:
-        contact = dict(contact)
-        contact['status'] = wanted
-    result['status'] = contact.get('status')
-    result['contact'] = with_iso(contact)
-    if diff:
-        header = 'contact %s (%s)' % (cid, contact.get('email') or contact.get('name') or 'no email')
-        result['diff'] = {'before': {'status': before}, 'after': {'status': result['status']},
-                          'before_header': header, 'after_header': header}
-    return result
+    write = client.deactivate_contact if wanted == 'INACTIVE' else client.activate_contact
+    label = 'contact %s (%s)' % (cid, contact.get('email') or contact.get('name') or 'no email')
+    return _set_status(client, 'contact', contact, label, wanted,
+                       lambda: write(cid), lambda: find_contact(client.get_contacts(), contact_id=cid),
+                       check_mode, diff)
 
 
 CONTACT_STATE = ModuleDef(
