@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
+from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError
 
 
@@ -81,3 +83,29 @@ class TokenAuth:
         if self.entry is None:
             self.token()
         return self.entry.get(key, default)
+
+
+def credentials_auth(http, api, title, env_prefix, token_option, token, account_option, account, secret_option,
+                     secret, make_login):
+    """The TokenAuth of a client: a given token, and/or an account and secret to log in with (cached per account).
+
+    Fails before any request when the credentials are half given or missing, naming the options and their
+    environment variables.
+    """
+    http.add_secret(secret)
+
+    def env(option):
+        return env_prefix + option.upper()
+
+    login = cache = None
+    if account and secret:
+        login = make_login(account, secret)
+        cache = TokenCache(api, http.base_url, account)
+    elif account or secret:
+        raise ModuleFailure('%s and %s must be given together (options or %s and %s)'
+                            % (account_option, secret_option, env(account_option), env(secret_option)))
+    if not token and login is None:
+        raise ModuleFailure('no %s credentials: set %s (or %s), or %s and %s (or %s and %s)'
+                            % (title, token_option, env(token_option), account_option, secret_option,
+                               env(account_option), env(secret_option)))
+    return TokenAuth(http, cache, login=login, given_token=token)

@@ -11,10 +11,9 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.fleetops.ping.plugins.module_utils.auth import TokenAuth
+from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
-from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
 DEFAULT_API_URL = 'https://console.monogoto.io'
@@ -56,20 +55,9 @@ class MonogotoClient:
     def __init__(self, api_url, token=None, username=None, password=None, customer_id=None,
                  timeout=30.0, validate_certs=True, warn=None, http=None):
         self.http = http or HttpClient(check_url(api_url), timeout=timeout, validate_certs=validate_certs, warn=warn)
-        self.http.add_secret(password)
         self.customer_id = customer_id
-        login = None
-        cache = None
-        if username and password:
-            login = self._login_call(username, password)
-            cache = TokenCache('monogoto', self.http.base_url, username)
-        elif username or password:
-            raise ModuleFailure('username and password must be given together (options or '
-                                'MONOGOTO_USERNAME and MONOGOTO_PASSWORD)')
-        if not token and login is None:
-            raise ModuleFailure('no Monogoto credentials: set token (or MONOGOTO_TOKEN), or username and '
-                                'password (or MONOGOTO_USERNAME and MONOGOTO_PASSWORD)')
-        self.auth = TokenAuth(self.http, cache, login=login, given_token=token)
+        self.auth = credentials_auth(self.http, 'monogoto', 'Monogoto', 'MONOGOTO_', 'token', token,
+                                     'username', username, 'password', password, self._login_call)
 
     @classmethod
     def from_params(cls, params, warn=None):

@@ -19,10 +19,9 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.fleetops.ping.plugins.module_utils.auth import TokenAuth
+from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
-from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
 DEFAULT_API_URL = 'https://api.pingasset.com'
@@ -163,21 +162,9 @@ class PingAssetClient:
     def __init__(self, api_url, client_id=None, client_secret=None, access_token=None, timeout=30.0,
                  validate_certs=True, warn=None, http=None, now=time.time):
         self.http = http or HttpClient(check_url(api_url), timeout=timeout, validate_certs=validate_certs, warn=warn)
-        self.http.add_secret(client_secret)
-        self.http.add_secret(access_token)
         self._now = now
-        login = None
-        cache = None
-        if client_id and client_secret:
-            login = self._login_call(client_id, client_secret)
-            cache = TokenCache('pingasset', self.http.base_url, client_id)
-        elif client_id or client_secret:
-            raise ModuleFailure('client_id and client_secret must be given together (options or '
-                                'PINGASSET_CLIENT_ID and PINGASSET_CLIENT_SECRET)')
-        if not access_token and login is None:
-            raise ModuleFailure('no PING asset credentials: set client_id and client_secret (or PINGASSET_CLIENT_ID '
-                                'and PINGASSET_CLIENT_SECRET), or access_token (or PINGASSET_ACCESS_TOKEN)')
-        self.auth = TokenAuth(self.http, cache, login=login, given_token=access_token)
+        self.auth = credentials_auth(self.http, 'pingasset', 'PING asset', 'PINGASSET_', 'access_token', access_token,
+                                     'client_id', client_id, 'client_secret', client_secret, self._login_call)
 
     @classmethod
     def from_params(cls, params, warn=None):
