@@ -330,15 +330,20 @@ _DIGITS = re.compile(r'^[0-9]+$')
 _MAC = re.compile(r'^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$')
 
 
-def check_device_info_params(params):
-    check_ordering(params, DEVICE_ORDERING)
+def check_imei_filter(params):
+    """An IMEI to filter by: digits only, 14 to 16 long; no Luhn check: the vendor's own example,
+    990000862471854, fails it."""
     imei = params.get('imei')
     if imei is not None:
         imei = str(imei).strip()
-        # Digits only; no Luhn check: the vendor's own example, 990000862471854, fails it.
         if not _DIGITS.match(imei) or not 14 <= len(imei) <= 16:
             raise ModuleFailure('imei: %r is not an IMEI: it must be 14 to 16 digits' % params['imei'])
         params['imei'] = imei
+
+
+def check_device_info_params(params):
+    check_ordering(params, DEVICE_ORDERING)
+    check_imei_filter(params)
     mac = params.get('mac')
     if mac is not None:
         mac = str(mac).strip()
@@ -420,12 +425,7 @@ DEVICE_INFO = ModuleDef(
 # -- pingasset_event_info ------------------------------------------------------------------
 
 def check_event_info_params(params):
-    imei = params.get('imei')
-    if imei is not None:
-        imei = str(imei).strip()
-        if not _DIGITS.match(imei) or not 14 <= len(imei) <= 16:
-            raise ModuleFailure('imei: %r is not an IMEI: it must be 14 to 16 digits' % params['imei'])
-        params['imei'] = imei
+    check_imei_filter(params)
     check_positive(params, 'limit', 0)
 
 

@@ -43,6 +43,7 @@ import time
 import uuid
 
 from .core import json_reply
+from .monogoto import luhn_digit
 
 PAGE_SIZE = 10
 DEMO_CLIENT_ID = 'pingasset-demo-client'
@@ -73,18 +74,6 @@ def haversine(lat1, lon1, lat2, lon2):
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
-def luhn_digit(body):
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        value = int(char)
-        if index % 2 == 0:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return str((10 - total % 10) % 10)
 
 
 def stamp(seconds):
