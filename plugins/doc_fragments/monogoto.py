@@ -41,6 +41,7 @@ options:
     description:
       - Customer id, sent as the C(apikey) header where the API asks for it (ping).
       - Defaults to the C(CustomerId) the login returns.
+      - It is not treated as a secret, since the API returns it in every Thing's information.
       - Falls back to the E(MONOGOTO_CUSTOMER_ID) environment variable.
     type: str
 notes:
