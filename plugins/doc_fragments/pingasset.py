@@ -24,7 +24,9 @@ options:
       - The access token is kept in a cache file (mode 0600, in C(~/.cache/fleetops.ping), or
         E(FLEETOPS_PING_CACHE_DIR)) keyed by API URL and client id, and reused by later tasks and hosts until
         the C(expires_in) the API gave with it runs out, or until the API rejects it with HTTP 401; then one new
-        token is obtained. The client secret is never written there. Set E(FLEETOPS_PING_TOKEN_CACHE=0) to
+        token is obtained. The client secret is never written there, so a cached token is used without the
+        secret being checked again; a changed or wrong secret shows only when the API rejects the token or it
+        expires. Set E(FLEETOPS_PING_TOKEN_CACHE=0) to
         disable the cache.
       - Falls back to the E(PINGASSET_CLIENT_ID) environment variable.
     type: str
