@@ -86,14 +86,9 @@ class MonogotoClient:
             headers = dict(extra_headers)
             headers['Authorization'] = 'Bearer ' + token
             headers.setdefault('Accept', 'application/json')
-            resp = self.http.request(method, path, headers=headers, **kwargs)
             if expect == 'json':
-                if not resp.is_json:
-                    raise ApiError('%s %s: HTTP %s: expected a JSON body, found: %s' % (
-                        method, path.split('?', 1)[0], resp.status,
-                        self.http.redact(one_line(resp.text or '(empty body)', 120))), status=resp.status)
-                return resp.data
-            return resp
+                return self.http.json(method, path, headers=headers, **kwargs)
+            return self.http.request(method, path, headers=headers, **kwargs)
         return self.auth.call(send)
 
     def apikey(self, thing=None):

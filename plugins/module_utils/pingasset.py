@@ -200,16 +200,8 @@ class PingAssetClient:
         """One authenticated call; validation errors become one readable line."""
         def send(token):
             headers = {'Authorization': 'Bearer ' + token, 'Accept': 'application/json'}
-            resp = self.http.request(method, path, params=params, json_body=json_body, headers=headers, **kwargs)
-            if expect == 'json':
-                if resp.status == 204 and not (resp.text or '').strip():
-                    return None
-                if not resp.is_json:
-                    raise ApiError(self.http.redact('%s %s: HTTP %s: expected a JSON body, found: %s' % (
-                        method, path, resp.status, one_line(resp.text or '(empty body)', 120))),
-                        status=resp.status, method=method, path=path)
-                return resp.data
-            return resp
+            send_call = self.http.json if expect == 'json' else self.http.request
+            return send_call(method, path, params=params, json_body=json_body, headers=headers, **kwargs)
         try:
             return self.auth.call(send)
         except ApiError as exc:

@@ -391,10 +391,14 @@ def device_query(params):
     return query
 
 
-def run_device_info(params, client, check_mode=False, diff=False):
-    items, meta = client.list_devices(device_query(params), limit=params.get('limit'))
-    return {'changed': False, 'devices': items, 'count': meta['count'], 'truncated': meta['truncated'],
+def listing_result(key, items, meta):
+    """The result of a capped listing: the items under ``key``, with what the API said about the whole list."""
+    return {'changed': False, key: items, 'count': meta['count'], 'truncated': meta['truncated'],
             'pages_read': meta['pages_read']}
+
+
+def run_device_info(params, client, check_mode=False, diff=False):
+    return listing_result('devices', *client.list_devices(device_query(params), limit=params.get('limit')))
 
 
 DEVICE_INFO = ModuleDef(
@@ -431,9 +435,7 @@ def check_event_info_params(params):
 
 def run_event_info(params, client, check_mode=False, diff=False):
     query = {'imei': params.get('imei')} if params.get('imei') else {}
-    items, meta = client.list_events(query, limit=params.get('limit') or None)
-    return {'changed': False, 'events': items, 'count': meta['count'], 'truncated': meta['truncated'],
-            'pages_read': meta['pages_read']}
+    return listing_result('events', *client.list_events(query, limit=params.get('limit') or None))
 
 
 EVENT_INFO = ModuleDef(

@@ -176,10 +176,9 @@ class PingPlClient:
         header = body['header']
         status = header.get('status')
         if status != 'OK':
-            raise ApiError('%s: HTTP %s: the API answered with header %s'
-                           % (shown, resp.status, describe_header(header, self.http)),
-                           status=resp.status, method='POST', path='/' + method,
-                           api_message=describe_header(header, self.http))
+            described = describe_header(header, self.http)
+            raise ApiError('%s: HTTP %s: the API answered with header %s' % (shown, resp.status, described),
+                           status=resp.status, method='POST', path='/' + method, api_message=described)
         data = body.get('data')
         if data is None:
             return {}
