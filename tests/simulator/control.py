@@ -49,3 +49,13 @@ class SimControl:
 
     def writes(self, api=None):
         return [e for e in self.log() if e['write'] and (api is None or e['api'] == api)]
+
+
+def fresh_control(simulator, url):
+    """A SimControl of an in-process simulator, reset and without latency, that also carries ``url`` and ``sim``."""
+    control = SimControl(url)
+    control.reset()
+    simulator.latency = 0.0
+    control.url = url
+    control.sim = simulator
+    return control

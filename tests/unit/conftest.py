@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.fleetops.ping.tests.simulator.control import SimControl
+from ansible_collections.fleetops.ping.tests.simulator.control import fresh_control
 from ansible_collections.fleetops.ping.tests.simulator.core import start
 
 
@@ -24,11 +24,5 @@ def _simulator():
 @pytest.fixture
 def sim(_simulator, tmp_path, monkeypatch):
     """The running simulator, reset; the token cache points at a fresh directory."""
-    simulator, url = _simulator
-    control = SimControl(url)
-    control.reset()
-    simulator.latency = 0.0
     monkeypatch.setenv('FLEETOPS_PING_CACHE_DIR', str(tmp_path / 'cache'))
-    control.url = url
-    control.sim = simulator
-    return control
+    return fresh_control(*_simulator)

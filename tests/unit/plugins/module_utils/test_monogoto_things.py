@@ -35,7 +35,7 @@ from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things impo
 )
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure, execute
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid, check_imei, check_ip
-from ansible_collections.fleetops.ping.tests.simulator.control import SimControl
+from ansible_collections.fleetops.ping.tests.simulator.control import fresh_control
 from ansible_collections.fleetops.ping.tests.simulator.core import start
 from ansible_collections.fleetops.ping.tests.simulator.monogoto import (
     CUSTOMER_ID,
@@ -119,14 +119,8 @@ def _big_simulator():
 @pytest.fixture
 def big(_big_simulator, tmp_path, monkeypatch):
     """A simulator with 120 Things: more than two pages of /things and of /thing/status."""
-    simulator, url = _big_simulator
-    control = SimControl(url)
-    control.reset()
-    simulator.latency = 0.0
     monkeypatch.setenv('FLEETOPS_PING_CACHE_DIR', str(tmp_path / 'big-cache'))
-    control.url = url
-    control.sim = simulator
-    return control
+    return fresh_control(*_big_simulator)
 
 
 class FakeClient:
