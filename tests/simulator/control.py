@@ -50,6 +50,32 @@ class SimControl:
     def writes(self, api=None):
         return [e for e in self.log() if e['write'] and (api is None or e['api'] == api)]
 
+    def applied_writes(self, api=None, log=None):
+        """Writes the API carried out with success (not throttled, not failed, not dropped)."""
+        entries = self.log() if log is None else log
+        return [e for e in entries if e['write'] and e.get('applied') and (api is None or e['api'] == api)]
+
+    def ratelimit(self, rps, api=None, retry_after=1, burst=None, per='credential'):
+        """Limit ``api`` (None: every API) to ``rps`` requests a second per credential; 429 with Retry-After beyond."""
+        return self._call('POST', 'ratelimit', {'rps': rps, 'api': api, 'retry_after': retry_after,
+                                                'burst': burst, 'per': per})
+
+    def ratelimit_status(self):
+        """The rate limit in force with its ``accepted`` and ``throttled`` counts, or None."""
+        return self._call('GET', 'ratelimit')
+
+    def clear_ratelimit(self):
+        self._call('DELETE', 'ratelimit')
+
+    def intermittent(self, every=None, probability=None, **rule):
+        """An intermittent fault rule, e.g. ``intermittent(every=23, status=503)`` or ``(probability=0.1, kind='reset')``."""
+        if every is not None:
+            rule['every'] = every
+        if probability is not None:
+            rule['probability'] = probability
+        rule.setdefault('times', -1)
+        return self._call('POST', 'faults', rule)
+
 
 def fresh_control(simulator, url):
     """A SimControl of an in-process simulator, reset and without latency, that also carries ``url`` and ``sim``."""
