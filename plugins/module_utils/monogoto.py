@@ -12,7 +12,8 @@ import time
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
-from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
+    ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
@@ -61,10 +62,10 @@ class MonogotoClient:
 
     @classmethod
     def from_params(cls, params, warn=None):
-        return cls(params['api_url'], token=params.get('token'), username=params.get('username'),
+        opts = connection_options(params)
+        return cls(params.get('api_url') or DEFAULT_API_URL, token=params.get('token'), username=params.get('username'),
                    password=params.get('password'), customer_id=params.get('customer_id'),
-                   timeout=params.get('timeout') or 30.0, validate_certs=params.get('validate_certs', True),
-                   warn=warn)
+                   timeout=opts['timeout'], validate_certs=opts['validate_certs'], warn=warn)
 
     def _login_call(self, username, password):
         def login():

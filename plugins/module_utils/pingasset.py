@@ -20,7 +20,8 @@ import time
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
-from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
+    ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
 DEFAULT_API_URL = 'https://api.pingasset.com'
@@ -167,9 +168,10 @@ class PingAssetClient:
 
     @classmethod
     def from_params(cls, params, warn=None):
-        return cls(params['api_url'], client_id=params.get('client_id'), client_secret=params.get('client_secret'),
-                   access_token=params.get('access_token'), timeout=params.get('timeout') or 30.0,
-                   validate_certs=params.get('validate_certs', True), warn=warn)
+        opts = connection_options(params)
+        return cls(params.get('api_url') or DEFAULT_API_URL, client_id=params.get('client_id'),
+                   client_secret=params.get('client_secret'), access_token=params.get('access_token'),
+                   timeout=opts['timeout'], validate_certs=opts['validate_certs'], warn=warn)
 
     def _login_call(self, client_id, client_secret):
         def login():

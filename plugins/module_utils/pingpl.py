@@ -19,7 +19,8 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
+    ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
@@ -144,8 +145,9 @@ class PingPlClient:
 
     @classmethod
     def from_params(cls, params, warn=None):
-        return cls(params['api_url'], token=params.get('token'), timeout=params.get('timeout') or 30.0,
-                   validate_certs=params.get('validate_certs', True), warn=warn)
+        opts = connection_options(params)
+        return cls(params.get('api_url') or DEFAULT_API_URL, token=params.get('token'), timeout=opts['timeout'],
+                   validate_certs=opts['validate_certs'], warn=warn)
 
     # -- plumbing -------------------------------------------------------------
     def call(self, method, **params):

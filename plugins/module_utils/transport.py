@@ -15,10 +15,13 @@ __metaclass__ = type
 
 import email.utils
 import json
+import os
 import random
 import re
 import time
 import traceback
+
+from ansible.module_utils.basic import env_fallback
 
 try:
     import requests
@@ -44,12 +47,82 @@ _SECRET_PATTERNS = (
 )
 
 
+ENV_MAX_RPS = 'FLEETOPS_PING_MAX_REQUESTS_PER_SECOND'
+ENV_ADAPTIVE = 'FLEETOPS_PING_ADAPTIVE_RATE_LIMIT'
+ENV_TIME_BUDGET = 'FLEETOPS_PING_RETRY_TIME_BUDGET'
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIME_BUDGET = 300.0
+# Defaults of the connection options, for callers that build a client from a plain dict (inventory plugins).
+CONNECTION_DEFAULTS = dict(validate_certs=True, timeout=DEFAULT_TIMEOUT, max_requests_per_second=None,
+                           adaptive_rate_limit=True, retry_time_budget=DEFAULT_TIME_BUDGET)
+_ENV_OF = dict(max_requests_per_second=ENV_MAX_RPS, adaptive_rate_limit=ENV_ADAPTIVE, retry_time_budget=ENV_TIME_BUDGET)
+
+
 def connection_argument_spec():
     """The options every module has, whatever its API (documented in the fleetops.ping.connection fragment)."""
     return dict(
         validate_certs=dict(type='bool', default=True),
-        timeout=dict(type='float', default=30.0),
+        timeout=dict(type='float', default=DEFAULT_TIMEOUT),
+        max_requests_per_second=dict(type='float', fallback=(env_fallback, [ENV_MAX_RPS])),
+        adaptive_rate_limit=dict(type='bool', default=True, fallback=(env_fallback, [ENV_ADAPTIVE])),
+        retry_time_budget=dict(type='float', default=DEFAULT_TIME_BUDGET, fallback=(env_fallback, [ENV_TIME_BUDGET])),
     )
+
+
+def connection_options(params):
+    """The connection options from a dict of module-style params; a missing or None key takes its default.
+
+    Values that come as strings (an inventory file, an environment variable) are converted here.
+    """
+    params = params or {}
+    opts = {}
+    for key, default in CONNECTION_DEFAULTS.items():
+        value = params.get(key)
+        if value is None and key in _ENV_OF:
+            value = os.environ.get(_ENV_OF[key]) or None
+        opts[key] = default if value is None else value
+    for key in ('timeout', 'retry_time_budget', 'max_requests_per_second'):
+        if opts[key] is not None:
+            try:
+                opts[key] = float(opts[key])
+            except (TypeError, ValueError):
+                raise ApiError('%s: %r is not a number' % (key, opts[key]))
+    for key in ('validate_certs', 'adaptive_rate_limit'):
+        opts[key] = _as_bool(opts[key], key)
+    if opts['timeout'] <= 0:
+        opts['timeout'] = DEFAULT_TIMEOUT
+    if opts['max_requests_per_second'] is not None and opts['max_requests_per_second'] <= 0:
+        raise ApiError('max_requests_per_second: must be greater than 0, found %s' % opts['max_requests_per_second'])
+    if opts['retry_time_budget'] < 0:
+        raise ApiError('retry_time_budget: must be 0 or more seconds, found %s' % opts['retry_time_budget'])
+    return opts
+
+
+def _as_bool(value, key):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ('1', 'true', 'yes', 'on', 'y', 't'):
+        return True
+    if text in ('0', 'false', 'no', 'off', 'n', 'f'):
+        return False
+    raise ApiError('%s: %r is not a boolean' % (key, value))
+
+
+def redact_text(text, secrets=()):
+    """``text`` with every given secret and every credential-looking pattern replaced by :data:`REDACTED`.
+
+    Secrets shorter than 4 characters are ignored (they would blank out ordinary words).
+    """
+    if text is None:
+        return text
+    text = str(text)
+    values = set(str(s) for s in secrets if s is not None and len(str(s)) >= 4)
+    for secret in sorted(values, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
+    return text
 
 
 class ApiError(Exception):
@@ -173,14 +246,7 @@ class HttpClient:
             self._secrets.add(str(value))
 
     def redact(self, text):
-        if text is None:
-            return text
-        text = str(text)
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        for pattern in _SECRET_PATTERNS:
-            text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
-        return text
+        return redact_text(text, self._secrets)
 
     def warn(self, msg):
         msg = self.redact(msg)
