@@ -63,8 +63,8 @@ def build_parser():
                        help='allow R requests a second per credential (bearer token, ping.pl token, login identity, '
                             'else client address), bursts of R; beyond it answer 429 with Retry-After and a body in '
                             "the API's style, logged with fault \"ratelimit\"")
-    limit.add_argument('--rate-limit-api', metavar='NAME', help='limit only this API (monogoto, pingpl, pingasset); '
-                                                               'default: every API')
+    limit.add_argument('--rate-limit-api', metavar='NAME',
+                       help='limit only this API (monogoto, pingpl, pingasset); default: every API')
     limit.add_argument('--retry-after', type=float, default=1, metavar='S',
                        help='Retry-After of a 429, whole seconds, at least 1 (default 1; longer when the bucket '
                             'needs longer to refill)')

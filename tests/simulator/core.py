@@ -88,7 +88,7 @@ class RateLimit:
 
     def __init__(self, rps, api=None, retry_after=1, burst=None, per='credential'):
         self.rps = float(rps)
-        if not self.rps > 0:
+        if math.isnan(self.rps) or self.rps <= 0:
             raise ValueError('rps must be a positive number, got %r' % (rps,))
         self.api = api or None
         self.retry_after = max(1, int(math.ceil(float(retry_after if retry_after is not None else 1))))
