@@ -47,7 +47,8 @@ and is logged with ``"fault": "ratelimit"``. Control calls are never limited.
 
 Every log entry carries ``seq``, ``time``, ``api``, ``method``, ``path``, ``query``, ``status``
 (None when no answer was sent), ``write`` (the method writes), ``applied`` (the API carried the
-request out and its own answer was a success, even when a fault then replaced that answer),
+request out and its own answer was a success: 2xx, and for ping.pl a header status ``OK``; also when a
+fault then replaced that answer),
 ``object`` (the id a write names in its body, e.g. Monogoto's ``ThingId``, or None), ``fault``
 and ``tag``.
 """
@@ -140,6 +141,20 @@ def credential_of(request):
             if body.get(key):
                 return 'login:%s' % body[key]
     return 'client:%s' % (getattr(request, 'client', None) or '?')
+
+
+def succeeded(reply):
+    """Whether an API's own answer reports success: 2xx, and for ping.pl a header status of OK (its errors are 200s)."""
+    if reply.status >= 300:
+        return False
+    if reply.payload[:1] == b'{' and b'"header"' in reply.payload:
+        try:
+            header = json.loads(reply.payload.decode('utf-8')).get('header')
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            return True
+        if isinstance(header, dict) and header.get('status', 'OK') != 'OK':
+            return False
+    return True
 
 
 def object_of(request):
@@ -415,7 +430,7 @@ class Simulator:
                 applied = False
                 if fault.get('apply'):
                     with self.lock:
-                        applied = self._handle(app, request).status < 300
+                        applied = succeeded(self._handle(app, request))
                 self.record(api, request, None, fault=kind, applied=applied)
                 return None, 0, True
             elif kind == 'malformed':
@@ -428,7 +443,7 @@ class Simulator:
                 if fault.get('apply'):
                     # The request is carried out, and then answered with the fault (a gateway error after the fact).
                     with self.lock:
-                        applied = self._handle(app, request).status < 300
+                        applied = succeeded(self._handle(app, request))
                 headers = {}
                 if fault.get('retry_after') is not None:
                     headers['Retry-After'] = str(fault['retry_after'])
@@ -442,7 +457,7 @@ class Simulator:
                 return reply, 0, False
         with self.lock:
             reply = self._handle(app, request)
-        self.record(api, request, reply.status, applied=reply.status < 300)
+        self.record(api, request, reply.status, applied=succeeded(reply))
         return reply, 0, False
 
     @staticmethod

@@ -178,3 +178,14 @@ def test_command_line_shortcuts():
         ('status', 503, 23, -1, 'GET'), ('reset', None, 40, -1, 'GET')]
     assert 'retry_after' not in rules[0]
     assert shortcut_faults(build_parser().parse_args([])) == []
+
+
+def test_a_pingpl_error_is_not_an_applied_write(sim):
+    form = {'token': PINGPL_KEY, 'monitorId': '999999'}
+    resp = requests.post(sim.url + '/pingpl/1.0/pause-monitor', data=form, timeout=5)
+    assert resp.status_code == 200 and resp.json()['header']['status'] != 'OK'
+    resp = requests.post(sim.url + '/pingpl/1.0/pause-monitor', data=dict(form, monitorId='3009'), timeout=5)
+    assert resp.json()['header']['status'] == 'OK'
+    entries = [e for e in sim.log() if e['path'].endswith('pause-monitor')]
+    assert [(e['applied'], e['object']) for e in entries] == [(False, '999999'), (True, '3009')]
+    assert all(PINGPL_KEY not in json.dumps(e) for e in sim.log()), 'the log holds no key sent in a form body'
