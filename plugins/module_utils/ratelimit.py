@@ -57,9 +57,9 @@ BLOCK_CAP = 30.0    # seconds: the longest shared pause one Retry-After may impo
 RECHECK = 0.001     # seconds: a pause shorter than this is not worth a second look at the state
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
-           'tat', 'blocked_until', 'block_start', 'throttles', 'rate')
+           'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling')
 _STRUCT = struct.Struct('<%dd' % len(_FIELDS))
-_VERSION = 1.0
+_VERSION = 2.0
 
 
 class State:
@@ -213,12 +213,21 @@ class RateLimiter:
             return state.blocked_until > now + RECHECK
 
     # -- after an answer ------------------------------------------------------
-    def record_ok(self):
-        """The API accepted a request (anything but a throttle or a failure to connect)."""
+    def record_ok(self, sent_at=None):
+        """The API accepted a request sent at ``sent_at`` (any answer but a throttle).
+
+        An acceptance of a request that was already on its way when the rate was last cut shows that the
+        API took more than was measured at the cut (its answer had not come back yet): the cut is corrected
+        upwards, never beyond the rate in force before it. Forks that start together all have a request in
+        flight when the first throttle comes back, so this matters most at the start.
+        """
         with self._locked() as state:
             now = max(self._clock(), state.ok_t)
             state.ok_rate = decayed(state.ok_rate, state.ok_t, now, state) + 1.0 / TAU
             state.ok_t = now
+            if (self.adaptive and state.engaged and sent_at is not None and sent_at < state.cut_at
+                    and state.ok_rate > state.w_max and now - state.cut_at < TAU):
+                state.w_max = min(state.ok_rate, state.w_ceiling) if state.w_ceiling else state.ok_rate
 
     def record_throttle(self, retry_after=None, sent_at=None):
         """The API throttled a request sent at ``sent_at`` (HTTP 429, or 503 with Retry-After).
@@ -246,6 +255,7 @@ class RateLimiter:
                 if state.engaged and in_force is not None:
                     measured.append(in_force)
                 w_max = max(MIN_RATE / BETA, min(measured))
+                state.w_ceiling = max(measured)
                 state.engaged = 1.0
                 state.w_max = w_max
                 state.cut_at = now
