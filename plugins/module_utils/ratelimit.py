@@ -50,8 +50,9 @@ from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import c
 
 BETA = 0.7          # multiplicative cut on a throttle
 TAU = 1.0           # seconds: time constant of the measured rates
-RECOVERY = 6.0      # seconds after a cut (and after its pause) to grow back to the throttled rate
-CUBIC_MIN = 0.05    # smallest cubic scale (requests/s per s^3): small rates still recover within seconds
+RECOVERY = 6.0      # seconds after a cut (and after its pause) to grow back to the throttled rate ...
+CUBIC_MIN = 0.05    # ... or less for small rates: the smallest cubic scale (requests/s per s^3), so that a rate
+                    # cut deep still grows back and beyond within seconds
 MIN_RATE = 0.5      # requests per second: the adaptive rate never goes below this
 BLOCK_CAP = 30.0    # seconds: the longest shared pause one Retry-After may impose
 RECHECK = 0.001     # seconds: a pause shorter than this is not worth a second look at the state
@@ -93,11 +94,18 @@ def decayed(rate, since, now, state):
     return rate * math.exp(-dt / TAU)
 
 
+def _cubic_scale(w_max):
+    return max(w_max * (1.0 - BETA) / RECOVERY ** 3, CUBIC_MIN)
+
+
+def recovery_time(w_max):
+    """Seconds the cubic takes to grow back from BETA * w_max to w_max: RECOVERY, or less for small rates."""
+    return (w_max * (1.0 - BETA) / _cubic_scale(w_max)) ** (1.0 / 3.0)
+
+
 def cubic_rate(w_max, elapsed):
     """The adaptive rate ``elapsed`` seconds after a cut from ``w_max`` (BETA * w_max at 0, w_max at K)."""
-    scale = max(w_max * (1.0 - BETA) / RECOVERY ** 3, CUBIC_MIN)
-    k = (w_max * (1.0 - BETA) / scale) ** (1.0 / 3.0)
-    return max(MIN_RATE, scale * (max(0.0, elapsed) - k) ** 3 + w_max)
+    return max(MIN_RATE, _cubic_scale(w_max) * (max(0.0, elapsed) - recovery_time(w_max)) ** 3 + w_max)
 
 
 class RateLimiter:
@@ -118,6 +126,7 @@ class RateLimiter:
         self.block_cap = float(block_cap)
         self._clock = clock
         self._sleep = sleep
+        self.last_send_at = None  # when the last acquire() let its request go (for tests and diagnostics)
         self._memory = None      # the state kept in this process when no file can be used
         self._memory_lock = threading.Lock()
 
@@ -174,6 +183,11 @@ class RateLimiter:
             rate = self.max_rate if rate is None else min(rate, self.max_rate)
         return rate
 
+    def rate_at(self, now=None):
+        """The requests per second allowed at ``now`` (default: the clock), or None for no limit."""
+        with self._locked() as state:
+            return self.current_rate(state, self._clock() if now is None else now)
+
     # -- before a request -----------------------------------------------------
     def acquire(self):
         """Wait for this process's turn to send one request; return the seconds waited."""
@@ -197,6 +211,7 @@ class RateLimiter:
                     state.send_rate = decayed(state.send_rate, state.send_t, when, state) + 1.0 / TAU
                     state.send_t = when
                     count = False
+            self.last_send_at = send_at
             wait = send_at - now
             if wait <= 0:
                 return waited
