@@ -305,7 +305,7 @@ def test_imei_unchanged_costs_one_get_and_no_write(sim, monkeypatch):
 
 def test_imei_without_diff_returns_no_diff(sim):
     result = execute(THING_IMEI, params(sim, THING_IMEI, iccid=VENDOR_ICCID, lock=False))
-    assert result == {'changed': False, 'thing': result['thing']}
+    assert result == {'changed': False, 'thing': result['thing'], 'reading': {'source': 'api'}}
 
 
 def test_lock_without_imei_locks_to_the_reported_imei(sim):
@@ -487,7 +487,7 @@ def test_state_is_idempotent_both_ways(sim):
     p = params(sim, THING_STATE, iccid=VENDOR_ICCID, state='SUSPENDED')
     result = execute(THING_STATE, p, diff=True)
     assert result == {'changed': True, 'previous_state': 'ACTIVE', 'state': 'SUSPENDED', 'thing_id': TID,
-                      'api_message': 'Thing state updated successfully.',
+                      'api_message': 'Thing state updated successfully.', 'reading': {'source': 'api'},
                       'diff': {'before': {'state': 'ACTIVE'}, 'after': {'state': 'SUSPENDED'},
                                'before_header': TID, 'after_header': TID}}
     assert thing(sim)['State'] == 'SUSPENDED'
