@@ -126,6 +126,8 @@ def run_thing_imei(params, client, check_mode=False, diff=False):
         result['changed'] = before != after
     if result['changed'] and not check_mode:
         thing, after, wrote = _write_imei(client, params, thing, after, reading)
+        if not wrote or imei_state(thing) != after:
+            before = imei_state(thing)  # after a CAS conflict, what the re-read showed
         result['changed'] = wrote
         if wrote and reading is None:
             thing = client.get_thing(iccid)
