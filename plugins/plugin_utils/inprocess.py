@@ -141,7 +141,8 @@ def select(kind, args, obj, host_vars):
         matches = [c for c in obj if isinstance(c, dict) and (
             (cid is not None and as_int(c.get('id')) == cid)
             or (email and str(c.get('email') or '').strip().lower() == email))]
-        keys.extend('pingpl-contact:%s' % as_int(c.get('id')) for c in matches if as_int(c.get('id')) is not None)
+        keys = sorted(set(keys + ['pingpl-contact:%s' % as_int(c.get('id')) for c in matches
+                                  if as_int(c.get('id')) is not None]))
         return (matches or None), keys
     raise ValueError(kind)
 
