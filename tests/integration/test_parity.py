@@ -27,12 +27,14 @@ PARITY = sorted(glob.glob(os.path.join(HERE, 'parity', '*.yml')))
 # Keys that only the module path adds, or that name the execution path.
 PATH_ONLY_KEYS = frozenset(('_ansible_parsed', '_ansible_no_log', '_ansible_verbose_always', 'exception',
                             'module_stderr', 'module_stdout'))
+# When an inventory reading was taken, and how old it was when each path looked at it: each run has its own clock.
+CLOCK_KEYS = frozenset(('read_at', 'age_s'))
 NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 def normalize(value):
     if isinstance(value, dict):
-        return dict((k, normalize(v)) for k, v in value.items() if k not in PATH_ONLY_KEYS)
+        return dict((k, normalize(v)) for k, v in value.items() if k not in PATH_ONLY_KEYS | CLOCK_KEYS)
     if isinstance(value, list):
         return [normalize(v) for v in value]
     return value
