@@ -54,14 +54,6 @@ options:
       - The number of requests does not depend on it; only the wall time does.
     type: int
     default: 4
-  hostnames:
-    description:
-      - Where each host's name comes from, in order of preference; the first entry that gives a non-empty value
-        for an object is its name.
-      - Each entry is the name of a host variable this plugin sets (see the description), or a Jinja2 expression
-        over those variables (for example V(monogoto_thing.ThingName)).
-    type: list
-    elements: str
   duplicate_hostnames:
     description:
       - What to do when two objects get the same host name from O(hostnames).

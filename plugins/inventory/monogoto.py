@@ -51,7 +51,10 @@ options:
     default: false
   hostnames:
     description:
-      - Where each host's name comes from, in order of preference; see the fragment's description.
+      - Where each host's name comes from, in order of preference; the first entry that gives a non-empty value
+        for an object is its name.
+      - Each entry is the name of a host variable this plugin sets (see the description), or a Jinja2 expression
+        over those variables, for example V(monogoto_thing.ThingName).
       - The default, the ICCID, is unique in an account.
     type: list
     elements: str
