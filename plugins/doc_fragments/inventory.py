@@ -83,7 +83,7 @@ requirements:
   - requests
 '''
 
-    MONOGOTO = r'''
+    MONOGOTO_API = r'''
 options:
   api_url:
     description:
@@ -120,7 +120,7 @@ options:
       - name: MONOGOTO_CUSTOMER_ID
 '''
 
-    PINGASSET = r'''
+    PINGASSET_API = r'''
 options:
   api_url:
     description:
@@ -151,7 +151,7 @@ options:
       - name: PINGASSET_ACCESS_TOKEN
 '''
 
-    PINGPL = r'''
+    PINGPL_API = r'''
 options:
   api_url:
     description:

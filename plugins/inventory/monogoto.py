@@ -33,7 +33,7 @@ author:
   - fleetops.ping maintainers
 extends_documentation_fragment:
   - fleetops.ping.inventory
-  - fleetops.ping.inventory.monogoto
+  - fleetops.ping.inventory.monogoto_api
   - constructed
   - inventory_cache
 options:

@@ -28,7 +28,7 @@ author:
   - fleetops.ping maintainers
 extends_documentation_fragment:
   - fleetops.ping.inventory
-  - fleetops.ping.inventory.pingasset
+  - fleetops.ping.inventory.pingasset_api
   - constructed
   - inventory_cache
 options:

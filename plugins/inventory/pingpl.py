@@ -28,7 +28,7 @@ author:
   - fleetops.ping maintainers
 extends_documentation_fragment:
   - fleetops.ping.inventory
-  - fleetops.ping.inventory.pingpl
+  - fleetops.ping.inventory.pingpl_api
   - constructed
   - inventory_cache
 options:

@@ -36,8 +36,6 @@ from ansible_collections.fleetops.ping.plugins.module_utils.transport import Api
 FORMAT_VERSION = 1
 # Options evaluated per host, never templated up front.
 PER_HOST_OPTIONS = frozenset(('compose', 'groups', 'keyed_groups', 'hostnames', 'plugin'))
-# Options the cache plugin is built from (templated, then the cache plugin is loaded again).
-CACHE_OPTIONS = ('cache_plugin', 'cache_connection', 'cache_prefix', 'cache_timeout')
 CONNECTION_OPTIONS = ('validate_certs', 'timeout', 'max_requests_per_second', 'adaptive_rate_limit', 'retry_time_budget')
 _IDENTIFIER = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 _ACRONYM_PLURAL = re.compile(r'([A-Z]{2,})s(?=[A-Z]|$)')
@@ -123,7 +121,7 @@ class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
         super(FleetopsInventory, self).parse(inventory, loader, path, cache=cache)
         self._read_config_data(path)
         params = self.templated_options()
-        self._secrets = [str(params[k]) for k in self.SECRET_OPTIONS if params.get(k)]
+        self._secrets = list(getattr(self, '_secrets', [])) + [str(params[k]) for k in self.SECRET_OPTIONS if params.get(k)]
         try:
             check_concurrency(params)
             self.check_params(params)
@@ -148,25 +146,37 @@ class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
         self.populate(data, params)
 
     # -- options --------------------------------------------------------------------------------------
-    def templated_options(self):
-        """Every option but the per-host ones, templated once with the extra vars as variables."""
+    def _read_config_data(self, path):
+        """Like ansible-core's, but every option but the per-host ones is templated before it is type-checked.
+
+        So an int, bool or dict option can be a template too (``concurrency: "{{ workers }}"``), and the cache plugin
+        is built from the templated cache options. Options set by environment variables are taken as they are.
+        """
+        try:
+            config = self.loader.load_from_file(path, cache='none', trusted_as_template=True)
+        except Exception as exc:  # pylint: disable=broad-except
+            raise AnsibleParserError('%s: %s' % (self.NAME, one_line(exc))) from None
+        if not isinstance(config, dict) or not config:
+            raise AnsibleParserError('%s: %s is empty or not a mapping' % (self.NAME, path))
+        if config.get('plugin') not in (getattr(self, '_redirected_names', None) or [self.NAME]):
+            raise AnsibleParserError('Incorrect plugin name in file: %s' % config.get('plugin', 'none found'))
         self.templar.available_variables = dict(self._vars or {})
-        params = {}
-        for name in sorted(self._options):
-            value = self.get_option(name)
-            if name not in PER_HOST_OPTIONS and value is not None:
-                value = self._template(name, value)
-                try:
-                    self.set_option(name, value)  # converts to the option's documented type
-                except Exception as exc:  # pylint: disable=broad-except
-                    shown = 'the value' if name in self.SECRET_OPTIONS else one_line(exc)
-                    raise self.failure('option %s' % name, 'wrong type: %s' % shown) from None
-                value = self.get_option(name)
-            params[name] = value
-        if params.get('cache'):
-            # The cache options may have been templates too: build the cache plugin from their values.
+        self._secrets = [str(v) for k, v in config.items() if k in self.SECRET_OPTIONS and isinstance(v, str)]
+        templated = {}
+        for name, value in config.items():
+            templated[name] = value if name in PER_HOST_OPTIONS or value is None else self._template(name, value)
+        self._secrets.extend(str(templated[k]) for k in self.SECRET_OPTIONS if templated.get(k))
+        try:
+            self.set_options(direct=templated, var_options=self._vars)
+        except AnsibleError as exc:
+            raise self.failure('configuration', one_line(exc)) from None
+        if self.get_option('cache'):
             self.load_cache_plugin()
-        return params
+        return templated
+
+    def templated_options(self):
+        """The options as set (templated from the configuration file, or from the environment, or defaults)."""
+        return dict((name, self.get_option(name)) for name in self._options)
 
     def _template(self, name, value):
         try:
@@ -176,8 +186,8 @@ class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
         except AnsibleError as exc:
             if name in self.SECRET_OPTIONS:
                 raise self.failure('option %s' % name, 'the template could not be evaluated (%s); the message is '
-                                   'not shown since the option holds a secret' % type(exc).__name__)
-            raise self.failure('option %s' % name, 'the template could not be evaluated: %s' % one_line(exc))
+                                   'not shown since the option holds a secret' % type(exc).__name__) from None
+            raise self.failure('option %s' % name, 'the template could not be evaluated: %s' % one_line(exc)) from None
 
     def client_params(self, params):
         return dict((k, params.get(k)) for k in tuple(self.API_OPTIONS) + CONNECTION_OPTIONS)
