@@ -46,5 +46,9 @@ bench: venv
 bench-listing: venv
 	$(BIN)/python benchmarks/listing.py
 
+.PHONY: bench-ratelimit
+bench-ratelimit: venv
+	$(BIN)/python benchmarks/ratelimit.py
+
 clean:
 	rm -rf $(BUILD) tests/output

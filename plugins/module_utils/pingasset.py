@@ -22,7 +22,9 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
-    ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
+    DEFAULT_TIME_BUDGET, ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
+from ansible_collections.fleetops.ping.plugins.module_utils.ratelimit import RateLimiter
+from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
 DEFAULT_API_URL = 'https://api.pingasset.com'
@@ -161,8 +163,17 @@ def validation_error(exc, http):
 
 class PingAssetClient:
     def __init__(self, api_url, client_id=None, client_secret=None, access_token=None, timeout=30.0,
-                 validate_certs=True, warn=None, http=None, now=time.time):
-        self.http = http or HttpClient(check_url(api_url), timeout=timeout, validate_certs=validate_certs, warn=warn)
+                 validate_certs=True, warn=None, http=None, now=time.time, max_requests_per_second=None,
+                 adaptive_rate_limit=True, retry_time_budget=DEFAULT_TIME_BUDGET):
+        if http is None:
+            base_url = check_url(api_url)
+            # One limiter per endpoint and account: the client_id, or (a token alone) a keyed digest of the token.
+            account = ('client', client_id) if client_id else ('token', keyed_digest(access_token or ''))
+            limiter = RateLimiter(('pingasset', base_url.rstrip('/')) + account, max_rate=max_requests_per_second,
+                                  adaptive=adaptive_rate_limit)
+            http = HttpClient(base_url, timeout=timeout, validate_certs=validate_certs, warn=warn, limiter=limiter,
+                              time_budget=retry_time_budget, api_title='PING asset API')
+        self.http = http
         self._now = now
         self.auth = credentials_auth(self.http, 'pingasset', 'PING asset', 'PINGASSET_', 'access_token', access_token,
                                      'client_id', client_id, 'client_secret', client_secret, self._login_call)
@@ -172,7 +183,9 @@ class PingAssetClient:
         opts = connection_options(params)
         return cls(params.get('api_url') or DEFAULT_API_URL, client_id=params.get('client_id'),
                    client_secret=params.get('client_secret'), access_token=params.get('access_token'),
-                   timeout=opts['timeout'], validate_certs=opts['validate_certs'], warn=warn)
+                   timeout=opts['timeout'], validate_certs=opts['validate_certs'], warn=warn,
+                   max_requests_per_second=opts['max_requests_per_second'],
+                   adaptive_rate_limit=opts['adaptive_rate_limit'], retry_time_budget=opts['retry_time_budget'])
 
     def _login_call(self, client_id, client_secret):
         def login():

@@ -4,8 +4,10 @@
 """A per-user file cache of API tokens, shared by every task, fork and process of a run.
 
 Each entry is one JSON file (mode 0600, in a 0700 directory) named by a hash of
-the API URL and the account; it holds the token and what came with it, never a
-password or client secret. A lock file serialises logins, so that many forks
+the API URL, the account and a keyed digest of the password or client secret
+(:func:`keyed_digest`), so that a token is only ever reused by the credentials
+that obtained it; it holds the token and what came with it, never a password or
+client secret. A lock file serialises logins, so that many forks
 starting together log in once and the others reuse that token.
 """
 
