@@ -24,7 +24,10 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 try:
     from ansible.template import trust_as_template
+    HAS_TRUST = True
 except ImportError:  # ansible-core < 2.19: every string of the configuration file is a template
+    HAS_TRUST = False
+
     def trust_as_template(value):
         return value
 
@@ -153,7 +156,10 @@ class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
         is built from the templated cache options. Options set by environment variables are taken as they are.
         """
         try:
-            config = self.loader.load_from_file(path, cache='none', trusted_as_template=True)
+            if HAS_TRUST:
+                config = self.loader.load_from_file(path, cache='none', trusted_as_template=True)
+            else:
+                config = self.loader.load_from_file(path, cache='none')
         except Exception as exc:  # pylint: disable=broad-except
             raise AnsibleParserError('%s: %s' % (self.NAME, one_line(exc))) from None
         if not isinstance(config, dict) or not config:
