@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: monogoto
 short_description: Monogoto SIMs (Things) as an inventory, one host per SIM
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Lists every Thing (SIM) of a Monogoto account with the listing call C(GET /things), page after page, and makes
     one host of each, named by its ICCID by default.

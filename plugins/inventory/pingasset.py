@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: pingasset
 short_description: PING asset trackers as an inventory, one host per device
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Lists the devices (trackers) of a PING asset account with C(GET /1.0/devices/devices/) and makes one host of
     each, named by its IMEI by default.

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: pingpl
 short_description: ping.pl uptime monitors as an inventory, one host per monitor
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads every monitor of a ping.pl account with C(get-monitors) and the account's alert contacts with
     C(get-contacts), one call each whatever the size of the account, and makes one host of each monitor, named by

@@ -219,7 +219,6 @@ class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
         started = time.time()
         try:
             client = self.CLIENT.from_params(self.client_params(params), warn=self.warn)
-            self.client = client
             data = self.read(client, params)
         except (ApiError, ModuleFailure) as exc:
             text = exc.msg
@@ -229,7 +228,6 @@ class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
         data['format'] = FORMAT_VERSION
         data['read_at'] = started
         data['api_url'] = client.http.base_url
-        data['requests'] = client.http.request_count
         return data
 
     def cache_key(self, params):
