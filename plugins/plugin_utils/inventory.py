@@ -68,9 +68,12 @@ def field_vars(prefix, obj):
     return result
 
 
+VAULTED = ('EncryptedString', 'AnsibleVaultEncryptedUnicode')
+
+
 def plain(value):
     """A templated value as a plain Python value (a vaulted or tagged string becomes a str)."""
-    if isinstance(value, str) or type(value).__name__ in ('EncryptedString', 'AnsibleVaultEncryptedUnicode'):
+    if isinstance(value, str) or type(value).__name__ in VAULTED:
         return str(value)
     if isinstance(value, dict):
         return dict((plain(k), plain(v)) for k, v in value.items())
@@ -186,6 +189,8 @@ class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _template(self, name, value):
         try:
+            if type(value).__name__ in VAULTED:
+                return str(value)  # decrypted; a vaulted value is not a template
             if isinstance(value, str):
                 value = trust_as_template(value) if '{{' in value or '{%' in value else value
             return plain(self.templar.template(value))

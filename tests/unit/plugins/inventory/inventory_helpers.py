@@ -58,20 +58,31 @@ class Run:
         return sorted(h.name for h in self.inventory.groups[name].get_hosts())
 
 
-def parse(tmp_path, plugin_name, config, extra_vars=None, cache=True, monkeypatch=None, filename=None):
-    """Write ``config`` to ``<tmp>/<filename>`` and parse it with ``fleetops.ping.<plugin_name>``."""
+def parse(tmp_path, plugin_name, config, extra_vars=None, cache=True, monkeypatch=None, filename=None, vault_password=None):
+    """Write ``config`` (a dict, or YAML text) to ``<tmp>/<filename>`` and parse it with ``fleetops.ping.<plugin_name>``."""
     ensure_collection_loader()
     from ansible.plugins.loader import inventory_loader  # pylint: disable=import-outside-toplevel
     path = str(tmp_path / (filename or 'test.%s.yml' % plugin_name))
     with open(path, 'w') as handle:
-        yaml.safe_dump(dict(config, plugin='fleetops.ping.' + plugin_name), handle)
+        if isinstance(config, dict):
+            yaml.safe_dump(dict(config, plugin='fleetops.ping.' + plugin_name), handle)
+        else:
+            handle.write('plugin: fleetops.ping.%s\n%s' % (plugin_name, config))
     monkeypatch.setattr(context, 'CLIARGS', ImmutableDict(extra_vars=[json.dumps(extra_vars or {})]))
     monkeypatch.setattr(ansible_vars.load_extra_vars, 'extra_vars', None, raising=False)
     plugin = inventory_loader.get('fleetops.ping.' + plugin_name)
     warnings = []
     monkeypatch.setattr(plugin.display, 'warning', lambda msg, *a, **k: warnings.append(msg))
     inventory = InventoryData()
-    plugin.parse(inventory, DataLoader(), path, cache=cache)
+    loader = DataLoader()
+    if vault_password is not None:
+        from ansible.parsing import vault  # pylint: disable=import-outside-toplevel
+        secrets = [('default', vault.VaultSecret(vault_password.encode('utf-8')))]
+        loader.set_vault_secrets(secrets)
+        context_class = getattr(vault, 'VaultSecretsContext', None)  # ansible-core 2.19: what the CLI sets up
+        if context_class is not None:
+            monkeypatch.setattr(context_class, '_current', context_class(secrets))
+    plugin.parse(inventory, loader, path, cache=cache)
     if getattr(plugin, '_cache', None) is not None:
         plugin.update_cache_if_changed()
     return Run(inventory, plugin, warnings)

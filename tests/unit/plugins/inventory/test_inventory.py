@@ -149,6 +149,18 @@ def test_templated_options_with_extra_vars_and_lookups(sim, tmp_path, monkeypatc
     assert [e['tag'] for e in api_log(sim, 'monogoto')].count('login') == 1
 
 
+def test_vault_encrypted_password(sim, tmp_path, monkeypatch):
+    from ansible.parsing.vault import VaultLib, VaultSecret  # pylint: disable=import-outside-toplevel
+    vault = VaultLib([('default', VaultSecret(b'vault-pass-1234'))])
+    encrypted = vault.encrypt(PASSWORD).decode('utf-8')
+    config = 'api_url: %s/monogoto\nusername: %s\npassword: !vault |\n%s\n' % (
+        sim.url, USERNAME, '\n'.join('  ' + line for line in encrypted.splitlines()))
+    run = parse(tmp_path, 'monogoto', config, monkeypatch=monkeypatch, vault_password='vault-pass-1234')
+    assert len(run.hosts) == 20
+    login = [e for e in api_log(sim, 'monogoto') if e['tag'] == 'login']
+    assert len(login) == 1 and login[0]['status'] == 200
+
+
 def test_credentials_from_the_environment(sim, tmp_path, monkeypatch):
     monkeypatch.setenv('MONOGOTO_API_URL', sim.url + '/monogoto')
     monkeypatch.setenv('MONOGOTO_USERNAME', USERNAME)
