@@ -33,6 +33,10 @@ from urllib.request import Request, urlopen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.simulator.control import collections_path, start_simulator, stop_simulator  # noqa: E402 pylint: disable=wrong-import-position
 
 COLLECTION_PLAY = """
 - name: Enforce the IMEI lock with fleetops.ping
@@ -107,31 +111,6 @@ def sim_call(url, method, path, body=None):
     return json.loads(raw.decode('utf-8')) if raw else None
 
 
-def start_simulator(work, things, latency):
-    port_file = os.path.join(work, 'url')
-    proc = subprocess.Popen([sys.executable, '-m', 'tests.simulator', '--port', '0', '--things', str(things),
-                             '--latency', str(latency), '--port-file', port_file],
-                            cwd=ROOT, stdout=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while not os.path.exists(port_file):
-        if time.time() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise SystemExit('the simulator did not start')
-        time.sleep(0.05)
-    with open(port_file) as handle:
-        return proc, handle.read().strip()
-
-
-def collections_path(work):
-    parts = ROOT.split(os.sep)
-    if parts[-3:-2] == ['ansible_collections']:
-        return os.sep.join(parts[:-3])
-    path = os.path.join(work, 'collections')
-    os.makedirs(os.path.join(path, 'ansible_collections', 'fleetops'))
-    os.symlink(ROOT, os.path.join(path, 'ansible_collections', 'fleetops', 'ping'))
-    return path
-
-
 def write_inventory(work, things):
     lines = ['all:', '  children:', '    sims:', '      vars:', '        ansible_connection: local',
              '        ansible_python_interpreter: "{{ ansible_playbook_python }}"', '      hosts:']
@@ -167,7 +146,7 @@ def main():
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix='fleetops-bench-')
-    proc, url = start_simulator(work, args.hosts, args.latency)
+    proc, url = start_simulator(work, args.hosts, ['--latency', str(args.latency)])
     try:
         things = dict((t['ExternalUniqueId'], t) for t in sim_call(url, 'GET', 'state/monogoto')['things'].values())
         inventory = write_inventory(work, things)
@@ -197,8 +176,7 @@ def main():
                 }
                 best[name] = min(best.get(name, elapsed), elapsed)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_simulator(proc)
         shutil.rmtree(work, ignore_errors=True)
 
     hosts = args.hosts

@@ -21,13 +21,16 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from urllib.request import Request, urlopen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.simulator.control import start_simulator, stop_simulator  # noqa: E402 pylint: disable=wrong-import-position
 
 
 def sim_call(url, method, path):
@@ -58,18 +61,8 @@ def main():
 
     work = tempfile.mkdtemp(prefix='fleetops-listing-')
     os.environ['FLEETOPS_PING_CACHE_DIR'] = os.path.join(work, 'cache')
-    port_file = os.path.join(work, 'url')
-    proc = subprocess.Popen([sys.executable, '-m', 'tests.simulator', '--port', '0', '--things', str(args.things),
-                             '--latency', str(args.latency), '--port-file', port_file],
-                            cwd=ROOT, stdout=subprocess.DEVNULL)
+    proc, url = start_simulator(work, args.things, ['--latency', str(args.latency)], timeout=60)
     try:
-        deadline = time.time() + 60
-        while not os.path.exists(port_file):
-            if time.time() > deadline or proc.poll() is not None:
-                raise SystemExit('the simulator did not start')
-            time.sleep(0.05)
-        with open(port_file) as handle:
-            url = handle.read().strip()
         logic = import_collection(work)
         results = {}
         for workers in (1, args.concurrency):
@@ -88,8 +81,7 @@ def main():
             status = sum(1 for e in log if e['path'] == '/thing/status')
             results[workers] = (elapsed, result['things'], pages, status)
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_simulator(proc)
         shutil.rmtree(work, ignore_errors=True)
 
     seq, conc = results[1], results[args.concurrency]

@@ -20,12 +20,37 @@ options:
   timeout:
     description:
       - Seconds to wait for the API to answer one request (the connect timeout is the smaller of this and 10).
-      - Requests that fail on a connection error, or with HTTP 429, 502, 503 or 504, are retried up to three
-        times with capped, jittered exponential backoff that honours C(Retry-After); each retry is shown as a
-        warning. A request that may change something is resent after a read timeout or a gateway error only
-        where the API makes that safe.
+      - An answer that means the request was not processed (HTTP 429, HTTP 503 with C(Retry-After), a refused
+        connection) is retried until O(retry_time_budget) runs out. Other transient failures (a connection error,
+        a timeout, HTTP 502, 503 or 504) are retried up to three times with capped, jittered exponential backoff.
+        A request that may change something is resent after a read timeout or a gateway error only where the API
+        makes that safe. A task that was throttled or retried shows one warning that sums it up.
     type: float
     default: 30
+  max_requests_per_second:
+    description:
+      - A fixed ceiling on the requests per second sent to one API endpoint with one account, shared by every
+        fork, task and plugin of the controller (logins and retries included).
+      - Unset means no fixed ceiling; O(adaptive_rate_limit) still slows down when the API throttles.
+      - If not set, the value of the E(FLEETOPS_PING_MAX_REQUESTS_PER_SECOND) environment variable is used.
+      - See C(docs/rate-limits.md) in the collection for running against rate-limited APIs at scale.
+    type: float
+  adaptive_rate_limit:
+    description:
+      - When the API throttles (HTTP 429, or HTTP 503 with C(Retry-After)), lower the request rate shared by every
+        fork to 0.7 times the rate that was measured, pause every fork until C(Retry-After) has passed, and let the
+        rate grow back as requests succeed.
+      - If not set, the value of the E(FLEETOPS_PING_ADAPTIVE_RATE_LIMIT) environment variable is used.
+    type: bool
+    default: true
+  retry_time_budget:
+    description:
+      - Seconds one call may spend retrying answers that mean the request was not processed (HTTP 429, HTTP 503
+        with C(Retry-After), a refused connection), waits included, before the task fails.
+      - C(0) retries those answers only as often as other transient failures (three times).
+      - If not set, the value of the E(FLEETOPS_PING_RETRY_TIME_BUDGET) environment variable is used.
+    type: float
+    default: 300
 notes:
   - "When the task runs on the controller (C(connection: local) or C(delegate_to: localhost)), the module's logic
     runs inside the controller's worker process, which is much faster over large inventories and returns the

@@ -27,10 +27,11 @@ options:
     description:
       - Monogoto user name, used with O(password) to log in with C(POST /Auth).
       - The token a login returns is kept in a cache file (mode 0600, in C(~/.cache/fleetops.ping), or
-        E(FLEETOPS_PING_CACHE_DIR)) keyed by API URL and user, and reused by later tasks and hosts until
-        the API rejects it; then the module logs in again, once. The password is never written there, so a
-        cached token is used without the password being checked again; a changed or wrong password shows
-        only when the API rejects the token. Set E(FLEETOPS_PING_TOKEN_CACHE=0) to disable the cache.
+        E(FLEETOPS_PING_CACHE_DIR)) keyed by API URL, user and a keyed digest of the password, and reused by
+        later tasks and hosts until the API rejects it; then the module logs in again, once. The password is
+        never written there, nor a plain hash of it; a cached token is only used with the password that
+        obtained it, so a wrong password fails with the API's own answer to the login, and a changed one takes
+        effect in the next task. Set E(FLEETOPS_PING_TOKEN_CACHE=0) to disable the cache.
       - Falls back to the E(MONOGOTO_USERNAME) environment variable.
     type: str
   password:

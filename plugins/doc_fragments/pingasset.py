@@ -22,12 +22,12 @@ options:
       - Client id of a PING asset OAuth2 application with the client credentials grant, used with O(client_secret)
         to obtain an access token with C(POST /auth/token/).
       - The access token is kept in a cache file (mode 0600, in C(~/.cache/fleetops.ping), or
-        E(FLEETOPS_PING_CACHE_DIR)) keyed by API URL and client id, and reused by later tasks and hosts until
-        the C(expires_in) the API gave with it runs out, or until the API rejects it with HTTP 401; then one new
-        token is obtained. The client secret is never written there, so a cached token is used without the
-        secret being checked again; a changed or wrong secret shows only when the API rejects the token or it
-        expires. Set E(FLEETOPS_PING_TOKEN_CACHE=0) to
-        disable the cache.
+        E(FLEETOPS_PING_CACHE_DIR)) keyed by API URL, client id and a keyed digest of the client secret, and
+        reused by later tasks and hosts until the C(expires_in) the API gave with it runs out, or until the API
+        rejects it with HTTP 401; then one new token is obtained. The client secret is never written there, nor a
+        plain hash of it; a cached token is only used with the secret that obtained it, so a wrong secret fails
+        with the API's own answer to the token request, and a rotated one takes effect in the next task. Set
+        E(FLEETOPS_PING_TOKEN_CACHE=0) to disable the cache.
       - Falls back to the E(PINGASSET_CLIENT_ID) environment variable.
     type: str
   client_secret:

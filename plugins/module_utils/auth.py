@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
-from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache
+from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache, keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError
 
 
@@ -100,7 +100,9 @@ def credentials_auth(http, api, title, env_prefix, token_option, token, account_
     login = cache = None
     if account and secret:
         login = make_login(account, secret)
-        cache = TokenCache(api, http.base_url, account)
+        # Keyed by the secret too (a keyed digest, never the secret): a token is only ever reused by the
+        # credentials that obtained it, so a wrong or rotated secret logs in (and fails or takes effect) at once.
+        cache = TokenCache(api, http.base_url, account, keyed_digest(secret))
     elif account or secret:
         raise ModuleFailure('%s and %s must be given together (options or %s and %s)'
                             % (account_option, secret_option, env(account_option), env(secret_option)))

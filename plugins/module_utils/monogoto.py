@@ -12,7 +12,10 @@ import time
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
-from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
+    DEFAULT_TIME_BUDGET, ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
+from ansible_collections.fleetops.ping.plugins.module_utils.ratelimit import RateLimiter
+from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
@@ -53,18 +56,29 @@ def find_key(data, name):
 
 class MonogotoClient:
     def __init__(self, api_url, token=None, username=None, password=None, customer_id=None,
-                 timeout=30.0, validate_certs=True, warn=None, http=None):
-        self.http = http or HttpClient(check_url(api_url), timeout=timeout, validate_certs=validate_certs, warn=warn)
+                 timeout=30.0, validate_certs=True, warn=None, http=None, max_requests_per_second=None,
+                 adaptive_rate_limit=True, retry_time_budget=DEFAULT_TIME_BUDGET):
+        if http is None:
+            base_url = check_url(api_url)
+            # One limiter per endpoint and account: the user, or (a token alone) a keyed digest of the token.
+            account = ('user', username) if username else ('token', keyed_digest(token or ''))
+            limiter = RateLimiter(('monogoto', base_url.rstrip('/')) + account, max_rate=max_requests_per_second,
+                                  adaptive=adaptive_rate_limit)
+            http = HttpClient(base_url, timeout=timeout, validate_certs=validate_certs, warn=warn, limiter=limiter,
+                              time_budget=retry_time_budget, api_title='Monogoto API')
+        self.http = http
         self.customer_id = customer_id
         self.auth = credentials_auth(self.http, 'monogoto', 'Monogoto', 'MONOGOTO_', 'token', token,
                                      'username', username, 'password', password, self._login_call)
 
     @classmethod
     def from_params(cls, params, warn=None):
-        return cls(params['api_url'], token=params.get('token'), username=params.get('username'),
+        opts = connection_options(params)
+        return cls(params.get('api_url') or DEFAULT_API_URL, token=params.get('token'), username=params.get('username'),
                    password=params.get('password'), customer_id=params.get('customer_id'),
-                   timeout=params.get('timeout') or 30.0, validate_certs=params.get('validate_certs', True),
-                   warn=warn)
+                   timeout=opts['timeout'], validate_certs=opts['validate_certs'], warn=warn,
+                   max_requests_per_second=opts['max_requests_per_second'],
+                   adaptive_rate_limit=opts['adaptive_rate_limit'], retry_time_budget=opts['retry_time_budget'])
 
     def _login_call(self, username, password):
         def login():

@@ -309,6 +309,18 @@ def list_all_things(client, page_size=STATUS_PAGE, workers=1):
         window = max(1, workers)
 
 
+def thing_statuses(client, iccids, workers=1):
+    """Data-session status of every ICCID given (None ones are skipped), keyed by ThingId.
+
+    One ``GET /thing/status`` per page of 50, ``workers`` pages at a time: never a call per Thing.
+    """
+    known = [i for i in iccids if i]
+    statuses = {}
+    for page in _map(client.thing_status, _chunks(known, STATUS_PAGE), workers):
+        statuses.update(page)
+    return statuses
+
+
 def run_thing_info(params, client, check_mode=False, diff=False):
     workers = params['concurrency']
     client.auth.token()  # log in once before any worker thread starts
@@ -318,11 +330,7 @@ def run_thing_info(params, client, check_mode=False, diff=False):
     else:
         things = list_all_things(client, workers=workers)
         iccids = [_iccid_of(t) for t in things]
-    statuses = {}
-    if params['include_status']:
-        known = [i for i in iccids if i]
-        for page in _map(client.thing_status, _chunks(known, STATUS_PAGE), workers):
-            statuses.update(page)
+    statuses = thing_statuses(client, iccids, workers) if params['include_status'] else {}
     merged = []
     for iccid, thing in zip(iccids, things):
         item = dict(thing)

@@ -16,11 +16,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
-from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
+    DEFAULT_TIME_BUDGET, ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
+from ansible_collections.fleetops.ping.plugins.module_utils.ratelimit import RateLimiter
+from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
 DEFAULT_API_URL = 'https://api.pingasset.com'
@@ -159,17 +163,29 @@ def validation_error(exc, http):
 
 class PingAssetClient:
     def __init__(self, api_url, client_id=None, client_secret=None, access_token=None, timeout=30.0,
-                 validate_certs=True, warn=None, http=None, now=time.time):
-        self.http = http or HttpClient(check_url(api_url), timeout=timeout, validate_certs=validate_certs, warn=warn)
+                 validate_certs=True, warn=None, http=None, now=time.time, max_requests_per_second=None,
+                 adaptive_rate_limit=True, retry_time_budget=DEFAULT_TIME_BUDGET):
+        if http is None:
+            base_url = check_url(api_url)
+            # One limiter per endpoint and account: the client_id, or (a token alone) a keyed digest of the token.
+            account = ('client', client_id) if client_id else ('token', keyed_digest(access_token or ''))
+            limiter = RateLimiter(('pingasset', base_url.rstrip('/')) + account, max_rate=max_requests_per_second,
+                                  adaptive=adaptive_rate_limit)
+            http = HttpClient(base_url, timeout=timeout, validate_certs=validate_certs, warn=warn, limiter=limiter,
+                              time_budget=retry_time_budget, api_title='PING asset API')
+        self.http = http
         self._now = now
         self.auth = credentials_auth(self.http, 'pingasset', 'PING asset', 'PINGASSET_', 'access_token', access_token,
                                      'client_id', client_id, 'client_secret', client_secret, self._login_call)
 
     @classmethod
     def from_params(cls, params, warn=None):
-        return cls(params['api_url'], client_id=params.get('client_id'), client_secret=params.get('client_secret'),
-                   access_token=params.get('access_token'), timeout=params.get('timeout') or 30.0,
-                   validate_certs=params.get('validate_certs', True), warn=warn)
+        opts = connection_options(params)
+        return cls(params.get('api_url') or DEFAULT_API_URL, client_id=params.get('client_id'),
+                   client_secret=params.get('client_secret'), access_token=params.get('access_token'),
+                   timeout=opts['timeout'], validate_certs=opts['validate_certs'], warn=warn,
+                   max_requests_per_second=opts['max_requests_per_second'],
+                   adaptive_rate_limit=opts['adaptive_rate_limit'], retry_time_budget=opts['retry_time_budget'])
 
     def _login_call(self, client_id, client_secret):
         def login():
@@ -265,6 +281,49 @@ class PingAssetClient:
                 break
         return items, {'count': count if count is not None else len(items), 'num_pages': num_pages,
                        'pages_read': page, 'truncated': truncated}
+
+    def list_all_concurrent(self, path, params=None, workers=1):
+        """Every item of a paged list, pages 2..num_pages read ``workers`` at a time once page 1 gave num_pages.
+
+        Without a usable ``num_pages`` on page 1 (absent or 0), reading goes on one page after the other as
+        :meth:`list_all` does. A page past the end that answers 404 (the list shrank while it was read) is
+        warned about; an item seen on an earlier page (the list shifted) is not repeated.
+        """
+        base = dict((k, v) for k, v in (params or {}).items() if v is not None)
+        first = self.call('GET', path, params=dict(base, page=1))
+        results, count, num_pages = self._page(path, first)
+        if not num_pages or num_pages <= 1 or workers <= 1:
+            if num_pages and num_pages <= 1:
+                return results, {'count': count if count is not None else len(results), 'num_pages': num_pages,
+                                 'pages_read': 1, 'truncated': False}
+            return self.list_all(path, params)
+        if num_pages > MAX_PAGES:
+            raise ApiError('GET %s: the list claims %d pages, more than %d; giving up' % (path, num_pages, MAX_PAGES),
+                           method='GET', path=path)
+
+        def read(page):
+            try:
+                return self._page(path, self.call('GET', path, params=dict(base, page=page)))[0]
+            except ApiError as exc:
+                if exc.status == 404:
+                    self.http.warn('GET %s: page %d of %d is gone (HTTP 404); the list shrank while it was read'
+                                   % (path, page, num_pages))
+                    return []
+                raise
+
+        pages = list(range(2, num_pages + 1))
+        with ThreadPoolExecutor(max_workers=min(workers, len(pages))) as pool:
+            rest = list(pool.map(read, pages))
+        items, seen = [], set()
+        for page_items in [results] + rest:
+            for item in page_items:
+                key = item.get('id') if isinstance(item, dict) and item.get('id') is not None else id(item)
+                if key in seen:
+                    continue
+                seen.add(key)
+                items.append(item)
+        return items, {'count': count if count is not None else len(items), 'num_pages': num_pages,
+                       'pages_read': num_pages, 'truncated': False}
 
     @staticmethod
     def _more(page, num_pages, count, items, results):

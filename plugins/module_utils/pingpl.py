@@ -19,7 +19,10 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, HttpClient, connection_argument_spec, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
+    DEFAULT_TIME_BUDGET, ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
+from ansible_collections.fleetops.ping.plugins.module_utils.ratelimit import RateLimiter
+from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
 
@@ -134,18 +137,29 @@ def describe_header(header, http):
 
 
 class PingPlClient:
-    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, warn=None, http=None):
+    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, warn=None, http=None,
+                 max_requests_per_second=None, adaptive_rate_limit=True, retry_time_budget=DEFAULT_TIME_BUDGET):
         if not token:
             raise ModuleFailure('no ping.pl API key: set token (or the PINGPL_TOKEN environment variable) to the key '
                                 'generated in the ping.pl user panel under "Udostepnianie i API / API"')
-        self.http = http or HttpClient(check_url(api_url), timeout=timeout, validate_certs=validate_certs, warn=warn)
+        if http is None:
+            base_url = check_url(api_url)
+            # One limiter per endpoint and account; the account is known only by its key (a keyed digest).
+            limiter = RateLimiter(('pingpl', base_url.rstrip('/'), 'token', keyed_digest(token)),
+                                  max_rate=max_requests_per_second, adaptive=adaptive_rate_limit)
+            http = HttpClient(base_url, timeout=timeout, validate_certs=validate_certs, warn=warn, limiter=limiter,
+                              time_budget=retry_time_budget, api_title='ping.pl API')
+        self.http = http
         self.http.add_secret(token)
         self._token = token
 
     @classmethod
     def from_params(cls, params, warn=None):
-        return cls(params['api_url'], token=params.get('token'), timeout=params.get('timeout') or 30.0,
-                   validate_certs=params.get('validate_certs', True), warn=warn)
+        opts = connection_options(params)
+        return cls(params.get('api_url') or DEFAULT_API_URL, token=params.get('token'), timeout=opts['timeout'],
+                   validate_certs=opts['validate_certs'], warn=warn,
+                   max_requests_per_second=opts['max_requests_per_second'],
+                   adaptive_rate_limit=opts['adaptive_rate_limit'], retry_time_budget=opts['retry_time_budget'])
 
     # -- plumbing -------------------------------------------------------------
     def call(self, method, **params):

@@ -82,9 +82,23 @@ def execute(defn, params, check_mode=False, diff=False, warn=None):
         if exc.status is not None:
             result['status'] = exc.status
     result.setdefault('changed', False)
+    _account(client, result, warn)
     if not diff:
         result.pop('diff', None)
     return result
+
+
+def _account(client, result, warn):
+    """Put what the task's API calls cost in the result, and warn once when they were throttled or retried."""
+    http = getattr(client, 'http', None)
+    calls = http.api_calls() if http is not None and hasattr(http, 'api_calls') else None
+    result['api_calls'] = calls or dict(requests=0, throttled=0, waited_s=0.0)
+    summary = http.summary() if calls is not None else None
+    if summary:
+        if warn is not None:
+            warn(summary)
+        else:
+            result.setdefault('warnings', []).append(summary)
 
 
 def _redact(client, text):

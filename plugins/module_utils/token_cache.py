@@ -4,8 +4,10 @@
 """A per-user file cache of API tokens, shared by every task, fork and process of a run.
 
 Each entry is one JSON file (mode 0600, in a 0700 directory) named by a hash of
-the API URL and the account; it holds the token and what came with it, never a
-password or client secret. A lock file serialises logins, so that many forks
+the API URL, the account and a keyed digest of the password or client secret
+(:func:`keyed_digest`), so that a token is only ever reused by the credentials
+that obtained it; it holds the token and what came with it, never a password or
+client secret. A lock file serialises logins, so that many forks
 starting together log in once and the others reuse that token.
 """
 
@@ -13,8 +15,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import binascii
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -35,6 +39,67 @@ def cache_dir():
         return explicit
     base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
     return os.path.join(base, 'fleetops.ping')
+
+
+DIGEST_KEY_FILE = 'digest.key'
+_DIGEST_KEYS = {}
+
+
+def _digest_key(directory):
+    """The random per-user key of :func:`keyed_digest`, kept in ``directory`` (0600 file, 0700 directory).
+
+    Created once, atomically (a hard link that fails when another process won the race); where the
+    directory cannot be written, a key for this process only (digests then differ between processes,
+    which costs only cache hits, never correctness).
+    """
+    key = _DIGEST_KEYS.get(directory)
+    if key is not None:
+        return key
+    path = os.path.join(directory, DIGEST_KEY_FILE)
+    key = _read_key(path)
+    if key is None:
+        try:
+            if not os.path.isdir(directory):
+                os.makedirs(directory, mode=0o700, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-key-')
+            try:
+                os.fchmod(fd, 0o600)
+                with os.fdopen(fd, 'w') as handle:
+                    handle.write(binascii.hexlify(os.urandom(32)).decode('ascii'))
+                try:
+                    os.link(tmp, path)
+                except OSError:
+                    pass  # another process created it first: use theirs
+            finally:
+                os.unlink(tmp)
+        except (IOError, OSError):
+            pass
+        key = _read_key(path)
+        if key is None:
+            key = os.urandom(32)
+    _DIGEST_KEYS[directory] = key
+    return key
+
+
+def _read_key(path):
+    try:
+        with open(path, 'r') as handle:
+            text = handle.read().strip()
+        key = binascii.unhexlify(text)
+    except (IOError, OSError, ValueError, TypeError, binascii.Error):
+        return None
+    return key if len(key) >= 16 else None
+
+
+def keyed_digest(value):
+    """HMAC-SHA256 of ``value`` (hex) under a random per-user key kept in the cache directory.
+
+    Stands in for a secret wherever one must be told apart (the token cache key, the rate limiter key)
+    without storing it or a plain hash that could be tested against guesses.
+    """
+    key = _digest_key(cache_dir())
+    data = value if isinstance(value, bytes) else str(value).encode('utf-8')
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 def cache_enabled():

@@ -15,10 +15,14 @@ __metaclass__ = type
 
 import email.utils
 import json
+import os
 import random
 import re
+import threading
 import time
 import traceback
+
+from ansible.module_utils.basic import env_fallback
 
 try:
     import requests
@@ -34,6 +38,7 @@ RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
 MESSAGE_KEYS = ('message', 'Message', 'error_description', 'error', 'detail', 'Error', 'errors', 'msg')
 MAX_MESSAGE = 300
+SUMMARY_ITEMS = 3
 
 # Patterns that look like credentials wherever they appear in a text.
 _SECRET_PATTERNS = (
@@ -44,12 +49,82 @@ _SECRET_PATTERNS = (
 )
 
 
+ENV_MAX_RPS = 'FLEETOPS_PING_MAX_REQUESTS_PER_SECOND'
+ENV_ADAPTIVE = 'FLEETOPS_PING_ADAPTIVE_RATE_LIMIT'
+ENV_TIME_BUDGET = 'FLEETOPS_PING_RETRY_TIME_BUDGET'
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIME_BUDGET = 300.0
+# Defaults of the connection options, for callers that build a client from a plain dict (inventory plugins).
+CONNECTION_DEFAULTS = dict(validate_certs=True, timeout=DEFAULT_TIMEOUT, max_requests_per_second=None,
+                           adaptive_rate_limit=True, retry_time_budget=DEFAULT_TIME_BUDGET)
+_ENV_OF = dict(max_requests_per_second=ENV_MAX_RPS, adaptive_rate_limit=ENV_ADAPTIVE, retry_time_budget=ENV_TIME_BUDGET)
+
+
 def connection_argument_spec():
     """The options every module has, whatever its API (documented in the fleetops.ping.connection fragment)."""
     return dict(
         validate_certs=dict(type='bool', default=True),
-        timeout=dict(type='float', default=30.0),
+        timeout=dict(type='float', default=DEFAULT_TIMEOUT),
+        max_requests_per_second=dict(type='float', fallback=(env_fallback, [ENV_MAX_RPS])),
+        adaptive_rate_limit=dict(type='bool', default=True, fallback=(env_fallback, [ENV_ADAPTIVE])),
+        retry_time_budget=dict(type='float', default=DEFAULT_TIME_BUDGET, fallback=(env_fallback, [ENV_TIME_BUDGET])),
     )
+
+
+def connection_options(params):
+    """The connection options from a dict of module-style params; a missing or None key takes its default.
+
+    Values that come as strings (an inventory file, an environment variable) are converted here.
+    """
+    params = params or {}
+    opts = {}
+    for key, default in CONNECTION_DEFAULTS.items():
+        value = params.get(key)
+        if value is None and key in _ENV_OF:
+            value = os.environ.get(_ENV_OF[key]) or None
+        opts[key] = default if value is None else value
+    for key in ('timeout', 'retry_time_budget', 'max_requests_per_second'):
+        if opts[key] is not None:
+            try:
+                opts[key] = float(opts[key])
+            except (TypeError, ValueError):
+                raise ApiError('%s: %r is not a number' % (key, opts[key]))
+    for key in ('validate_certs', 'adaptive_rate_limit'):
+        opts[key] = _as_bool(opts[key], key)
+    if opts['timeout'] <= 0:
+        opts['timeout'] = DEFAULT_TIMEOUT
+    if opts['max_requests_per_second'] is not None and opts['max_requests_per_second'] <= 0:
+        raise ApiError('max_requests_per_second: must be greater than 0, found %s' % opts['max_requests_per_second'])
+    if opts['retry_time_budget'] < 0:
+        raise ApiError('retry_time_budget: must be 0 or more seconds, found %s' % opts['retry_time_budget'])
+    return opts
+
+
+def _as_bool(value, key):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ('1', 'true', 'yes', 'on', 'y', 't'):
+        return True
+    if text in ('0', 'false', 'no', 'off', 'n', 'f'):
+        return False
+    raise ApiError('%s: %r is not a boolean' % (key, value))
+
+
+def redact_text(text, secrets=()):
+    """``text`` with every given secret and every credential-looking pattern replaced by :data:`REDACTED`.
+
+    Secrets shorter than 4 characters are ignored (they would blank out ordinary words).
+    """
+    if text is None:
+        return text
+    text = str(text)
+    values = set(str(s) for s in secrets if s is not None and len(str(s)) >= 4)
+    for secret in sorted(values, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
+    return text
 
 
 class ApiError(Exception):
@@ -138,12 +213,25 @@ def backoff_delay(attempt, base, cap, retry_after=None, rand=random.random):
     return ceiling / 2.0 + rand() * ceiling / 2.0
 
 
+def full_jitter_delay(attempt, base, cap, rand=random.random):
+    """Delay before retry number ``attempt`` when the server named no time: anywhere from 0 to the capped
+    exponential ceiling ("full jitter"), so that forks throttled together do not come back together."""
+    return rand() * min(float(cap), float(base) * (2 ** (max(1, attempt) - 1)))
+
+
 class HttpClient:
-    """A requests.Session wrapper shared by every API client of the collection."""
+    """A requests.Session wrapper shared by every API client of the collection.
+
+    ``limiter`` (a :class:`ratelimit.RateLimiter`, or None) is asked for a turn before every attempt,
+    retries and logins included. ``time_budget`` bounds, in seconds, how long one call keeps retrying answers
+    that mean the request was not processed (HTTP 429, HTTP 503 with Retry-After, a refused connection);
+    0 retries them only ``retries`` times, like any other transient failure.
+    """
 
     def __init__(self, base_url, timeout=30, validate_certs=True, retries=3, backoff_base=0.5,
                  backoff_cap=30.0, warn=None, session=None, sleep=time.sleep, rand=random.random,
-                 user_agent='fleetops.ping'):
+                 user_agent='fleetops.ping', limiter=None, time_budget=DEFAULT_TIME_BUDGET, api_title='API',
+                 clock=time.time):
         if not HAS_REQUESTS:
             raise ApiError('The Python library "requests" is required but could not be imported.')
         self.base_url = str(base_url).rstrip('/')
@@ -155,15 +243,23 @@ class HttpClient:
         self.retries = max(0, int(retries))
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        self.limiter = limiter
+        self.time_budget = max(0.0, float(time_budget or 0.0))
+        self.api_title = api_title
         self._warn = warn
         self.warnings = []
         self._sleep = sleep
         self._rand = rand
+        self._clock = clock
         self._secrets = set()
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = user_agent
         self.session.verify = validate_certs
-        self.request_count = 0
+        self._stats_lock = threading.Lock()
+        self.request_count = 0      # attempts sent (retries and logins included)
+        self.throttled = 0          # answers that throttled (HTTP 429, HTTP 503 with Retry-After)
+        self.waited = 0.0           # seconds slept in the limiter and between retries
+        self.retried = {}           # '<METHOD> <path>: <reason>' -> how many times it was resent
         self.last_attempts = 0
 
     # -- secrets -------------------------------------------------------------
@@ -173,20 +269,45 @@ class HttpClient:
             self._secrets.add(str(value))
 
     def redact(self, text):
-        if text is None:
-            return text
-        text = str(text)
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        for pattern in _SECRET_PATTERNS:
-            text = pattern.sub(lambda m: m.group(1) + REDACTED, text)
-        return text
+        return redact_text(text, self._secrets)
 
     def warn(self, msg):
         msg = self.redact(msg)
         self.warnings.append(msg)
         if self._warn is not None:
             self._warn(msg)
+
+    # -- what the calls cost -------------------------------------------------
+    def api_calls(self):
+        """``{requests, throttled, waited_s}`` for every call this client made so far."""
+        with self._stats_lock:
+            return dict(requests=self.request_count, throttled=self.throttled, waited_s=round(self.waited, 3))
+
+    def summary(self):
+        """One line on what was throttled or retried, and how long was waited; None when nothing was."""
+        with self._stats_lock:
+            if not self.throttled and not self.retried:
+                return None
+            resent = sum(self.retried.values())
+            items = sorted(self.retried.items(), key=lambda item: (-item[1], item[0]))
+            shown = '; '.join('%s x%d' % (what, count) for what, count in items[:SUMMARY_ITEMS])
+            if len(items) > SUMMARY_ITEMS:
+                shown += '; and %d more' % (len(items) - SUMMARY_ITEMS)
+            if self.throttled:
+                head = '%s throttled this task %d time(s)' % (self.api_title, self.throttled)
+            else:
+                head = '%s: this task resent %d request(s)' % (self.api_title, resent)
+            msg = '%s; it waited %.1f s in total (%d request(s) sent, %d resent: %s); see docs/rate-limits.md' % (
+                head, self.waited, self.request_count, resent, shown or 'none')
+        return self.redact(msg)
+
+    def _count(self, requests_sent=0, throttled=0, waited=0.0, retried=None):
+        with self._stats_lock:
+            self.request_count += requests_sent
+            self.throttled += throttled
+            self.waited += waited
+            if retried:
+                self.retried[retried] = self.retried.get(retried, 0) + 1
 
     # -- requests ------------------------------------------------------------
     def url(self, path):
@@ -198,60 +319,107 @@ class HttpClient:
                 ok=(200, 201, 202, 204), idempotent=None, retries=None):
         """Send one call, retrying what may be retried, and return a :class:`Response`.
 
-        Raises :class:`ApiError` for any status not in ``ok``, for connection
-        failures and timeouts once retries are spent.
+        Answers that mean "not processed" (HTTP 429, HTTP 503 with Retry-After, a refused connection) are
+        retried until the time budget runs out; other transient failures (HTTP 502/503/504, timeouts,
+        dropped connections) ``retries`` times. A request that may change something is never resent where
+        the server may have acted on it. Raises :class:`ApiError` for any status not in ``ok``, and for
+        connection failures and timeouts once retries are spent.
         """
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         retries = self.retries if retries is None else retries
         shown_path = self.redact(path.split('?', 1)[0])
-        attempt = 0
+        started = self._clock()
+        slept = 0.0          # seconds slept by this call (counts against the budget even with a fake clock)
+        attempt = counted = unprocessed = 0
         while True:
             attempt += 1
             self.last_attempts = attempt
+            if self.limiter is not None:
+                waited = self.limiter.acquire()
+                slept += waited
+                self._count(waited=waited)
             retry_after = None
-            reason = None
+            throttle = False
+            sent_at = self._clock()
+            self._count(requests_sent=1)
             try:
-                self.request_count += 1
                 resp = self.session.request(method, self.url(path), params=params, json=json_body, data=data,
                                             headers=headers, timeout=self.timeout, verify=self.validate_certs)
             except requests.exceptions.ConnectTimeout as exc:
-                reason, error = 'connection timed out', exc
-                retryable = True
+                reason, error, kind = 'connection timed out', exc, 'transient'
             except requests.exceptions.SSLError as exc:
                 raise ApiError(self.redact('%s %s: TLS error: %s' % (method, shown_path, one_line(exc))),
                                method=method, path=shown_path)
             except requests.exceptions.ConnectionError as exc:
-                # A refused or reset connection: the request may not have been processed.
                 reason, error = 'connection failed', exc
-                retryable = idempotent or _never_sent(exc)
+                if _refused(exc):
+                    # Nothing reached the server: not processed, whatever the method.
+                    kind = 'unprocessed'
+                elif idempotent or _never_sent(exc):
+                    kind = 'transient'
+                else:
+                    kind = 'fatal'
             except requests.exceptions.Timeout as exc:
                 reason, error = 'read timed out after %ss' % self.timeout[1], exc
-                retryable = idempotent
+                kind = 'transient' if idempotent else 'fatal'
             except requests.exceptions.RequestException as exc:
                 raise ApiError(self.redact('%s %s: request failed: %s' % (method, shown_path, one_line(exc))),
                                method=method, path=shown_path)
             else:
-                if resp.status_code in ok:
-                    return self._response(resp)
-                if resp.status_code in RETRY_STATUSES and (idempotent or resp.status_code == 429):
+                status = resp.status_code
+                error = resp
+                reason = 'HTTP %s' % status
+                if status in RETRY_STATUSES:
                     retry_after = parse_retry_after(resp.headers.get('Retry-After'))
-                    reason = 'HTTP %s' % resp.status_code
-                    error = resp
-                    retryable = True
+                throttle = status == 429 or (status == 503 and retry_after is not None)
+                if throttle:
+                    self._count(throttled=1)
+                    if self.limiter is not None:
+                        self.limiter.record_throttle(retry_after, sent_at)
+                elif self.limiter is not None:
+                    self.limiter.record_ok()
+                if status in ok:
+                    return self._response(resp)
+                if retry_after is not None:
+                    reason += ' with Retry-After'
+                if status == 429 or (throttle and idempotent):
+                    kind = 'unprocessed'
+                elif status in RETRY_STATUSES and idempotent:
+                    kind = 'transient'
                 else:
                     raise self.error_from(method, shown_path, resp)
-            if not retryable or attempt > retries:
+            delay = gave_up = None
+            if kind == 'unprocessed' and self.time_budget > 0:
+                unprocessed += 1
+                if retry_after is not None:
+                    delay = min(float(self.backoff_cap), retry_after)
+                    if throttle and self.limiter is not None and self.limiter.adaptive:
+                        # The limiter holds every fork, this one included, until Retry-After has passed.
+                        delay = 0.0
+                else:
+                    delay = full_jitter_delay(unprocessed, self.backoff_base, self.backoff_cap, self._rand)
+                spent = max(self._clock() - started, slept)
+                pause = min(float(self.backoff_cap), retry_after) if retry_after is not None else delay
+                if spent + pause > self.time_budget:
+                    delay = None
+                    gave_up = 'gave up after %d attempt(s) in %.1f s (retry_time_budget %g s)' % (
+                        attempt, spent, self.time_budget)
+            elif kind in ('transient', 'unprocessed'):
+                counted += 1
+                if counted <= retries:
+                    delay = backoff_delay(counted, self.backoff_base, self.backoff_cap, retry_after, self._rand)
+            if delay is None:
                 if isinstance(error, Exception):
-                    raise ApiError(self.redact('%s %s: %s (%s)' % (method, shown_path, reason, one_line(error, 200))),
+                    raise ApiError(self.redact('%s %s: %s (%s)%s' % (method, shown_path, reason, one_line(error, 200),
+                                                                     '; ' + gave_up if gave_up else '')),
                                    method=method, path=shown_path)
-                raise self.error_from(method, shown_path, error)
-            delay = backoff_delay(attempt, self.backoff_base, self.backoff_cap, retry_after, self._rand)
-            self.warn('%s %s: %s; retry %d of %d in %.1fs%s' % (
-                method, shown_path, reason, attempt, retries, delay,
-                ' (Retry-After)' if retry_after is not None else ''))
-            self._sleep(delay)
+                raise self.error_from(method, shown_path, error, note=gave_up)
+            self._count(waited=delay, retried='%s %s: %s' % (method, shown_path, reason))
+            if delay > 0:
+                self._sleep(delay)
+                slept += delay
 
     def _response(self, resp):
         text = resp.text
@@ -263,13 +431,15 @@ class HttpClient:
                 data = None
         return Response(resp.status_code, resp.headers, text, data, is_json)
 
-    def error_from(self, method, shown_path, resp):
+    def error_from(self, method, shown_path, resp, note=None):
         parsed = self._response(resp)
         api_msg = self.redact(api_message_from(parsed.text, parsed.data))
         reason = getattr(resp, 'reason', '') or ''
         msg = '%s %s: HTTP %s%s' % (method, shown_path, resp.status_code, (' ' + reason) if reason else '')
         if api_msg:
             msg += ': ' + api_msg
+        if note:
+            msg += '; ' + note
         return ApiError(self.redact(msg), status=resp.status_code, method=method, path=shown_path,
                         api_message=api_msg, body=parsed.data)
 
@@ -283,6 +453,21 @@ class HttpClient:
                 method.upper(), path.split('?', 1)[0], resp.status, one_line(resp.text or '(empty body)', 120))),
                 status=resp.status, method=method.upper(), path=path.split('?', 1)[0])
         return resp.data
+
+
+def _refused(exc):
+    """True when the server refused the connection: the request never reached it."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ConnectionRefusedError):
+            return True
+        for arg in getattr(exc, 'args', ()):
+            if isinstance(arg, BaseException):
+                if _refused(arg):
+                    return True
+        exc = getattr(exc, 'reason', None) or exc.__cause__ or exc.__context__
+    return False
 
 
 def _never_sent(exc):

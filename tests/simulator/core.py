@@ -17,11 +17,40 @@ Control endpoints live under ``/_sim``:
 ``POST /_sim/expire-tokens`` invalidate every token every API has issued
 ``GET /_sim/secrets``        every password, key, token and client secret any API knows or has issued,
                              so that tests can assert none of them shows up in any output
+``POST /_sim/ratelimit``     ``{"rps": 10, "api": null, "retry_after": 1, "burst": null, "per": "credential"}``:
+                             a server-side rate limit (see below); ``api`` null limits every API
+``GET /_sim/ratelimit``      the rate limit in force (null when none) with ``accepted`` and ``throttled`` counts
+``DELETE /_sim/ratelimit``   remove the rate limit
+``GET /_sim/health``         ``{"ok": true, "apis": [...]}``
+
+``POST /_sim/reset`` also removes every fault rule and the rate limit.
 
 A fault rule: ``{"api": "monogoto", "method": "PUT", "path": "regex", "kind":
 "status|timeout|malformed|expire_token|reset", "status": 429, "retry_after": 1,
-"body": "...", "delay": 5, "times": 1, "apply": false}``; ``times`` counts down, -1 is forever;
-``apply`` carries the request out before answering with the fault status.
+"body": "...", "delay": 5, "times": 1, "apply": false, "every": 23, "probability": 0.05,
+"seed": 1}``; ``times`` counts down, -1 is forever; ``apply`` carries the request out before
+answering with the fault status (or, for ``reset``, before dropping the connection).
+Intermittent faults: ``every: N`` fires on every Nth request the rule matches (the Nth, 2Nth, ...),
+``probability: p`` fires on a matching request with chance p drawn from a random generator seeded
+with ``seed`` (default: the simulator's seed); with both, both must agree. A rule with ``every`` or
+``probability`` lasts forever unless it gives ``times``. Rules are tried in order and the first that
+fires answers; a rule counts only the requests that reach it. ``kind: reset`` closes the connection
+with a TCP reset and no answer.
+
+The rate limit is a token bucket per credential: ``rps`` requests a second, bursts of ``burst``
+(default: ``rps``, at least 1). The credential is the bearer token, else ping.pl's ``token``
+parameter, else the login identity of an unauthenticated login (Monogoto ``UserName``, PING asset
+``client_id``), else the client address; ``per: "api"`` makes one bucket per API instead. A request
+beyond the limit is not carried out: it is answered ``429`` with ``Retry-After`` (whole seconds, at
+least ``retry_after`` and at least the time until the bucket refills) and a body in the API's style,
+and is logged with ``"fault": "ratelimit"``. Control calls are never limited.
+
+Every log entry carries ``seq``, ``time``, ``api``, ``method``, ``path``, ``query``, ``status``
+(None when no answer was sent), ``write`` (the method writes), ``applied`` (the API carried the
+request out and its own answer was a success: 2xx, and for ping.pl a header status ``OK``; also when a
+fault then replaced that answer),
+``object`` (the id a write names in its body, e.g. Monogoto's ``ThingId``, or None), ``fault``
+and ``tag``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,13 +58,118 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
+import random
 import re
+import socket
+import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 LOOPBACK = '127.0.0.1'
+
+# The ids a write may name in its body (JSON or form), recorded in the log as ``object``.
+OBJECT_KEYS = ('ThingId', 'monitorId', 'contactId', 'contact', 'id')
+
+
+def throttled_body(api, seconds):
+    """A 429 body in the style of each API (Monogoto: ``Message``; ping.pl: header; PING asset: DRF ``detail``)."""
+    if api == 'pingpl':
+        return {'header': {'status': 'ERROR', 'code': 429,
+                           'message': 'Too many requests: try again in %d second(s)' % seconds}}
+    if api == 'pingasset':
+        return {'detail': 'Request was throttled. Expected available in %d second%s.' % (seconds, '' if seconds == 1 else 's')}
+    return {'Message': 'Too many requests. Rate limit exceeded, retry after %d second(s).' % seconds}
+
+
+class RateLimit:
+    """A token bucket per key: ``rps`` requests a second, bursts of ``burst``."""
+
+    def __init__(self, rps, api=None, retry_after=1, burst=None, per='credential'):
+        self.rps = float(rps)
+        if math.isnan(self.rps) or self.rps <= 0:
+            raise ValueError('rps must be a positive number, got %r' % (rps,))
+        self.api = api or None
+        self.retry_after = max(1, int(math.ceil(float(retry_after if retry_after is not None else 1))))
+        self.burst = float(burst) if burst else max(1.0, self.rps)
+        if self.burst < 1:
+            raise ValueError('burst must be at least 1, got %r' % (burst,))
+        if per not in ('credential', 'api'):
+            raise ValueError('per must be "credential" or "api", got %r' % (per,))
+        self.per = per
+        self.buckets = {}
+        self.accepted = 0
+        self.throttled = 0
+
+    def describe(self):
+        return {'rps': self.rps, 'api': self.api, 'retry_after': self.retry_after, 'burst': self.burst,
+                'per': self.per, 'accepted': self.accepted, 'throttled': self.throttled}
+
+    def applies(self, api):
+        return self.api in (None, api)
+
+    def take(self, key, now=None):
+        """Take one request from ``key``'s bucket: 0 when allowed, else the seconds until it would be."""
+        now = time.monotonic() if now is None else now
+        level, last = self.buckets.get(key, (self.burst, now))
+        level = min(self.burst, level + max(0.0, now - last) * self.rps)
+        if level >= 1.0 - 1e-9:  # float sums of refills
+            self.buckets[key] = (max(0.0, level - 1.0), now)
+            self.accepted += 1
+            return 0.0
+        self.buckets[key] = (level, now)
+        self.throttled += 1
+        return (1.0 - level) / self.rps
+
+
+def credential_of(request):
+    """What a server would count a request against: the token, else the login identity, else the client."""
+    token = request.bearer()
+    if token:
+        return 'bearer:' + token
+    try:
+        form = request.form
+    except (UnicodeDecodeError, ValueError):
+        form = {}
+    if form.get('token'):
+        return 'token:' + form['token']
+    body = request.json
+    if isinstance(body, dict):
+        for key in ('UserName', 'client_id', 'username'):
+            if body.get(key):
+                return 'login:%s' % body[key]
+    return 'client:%s' % (getattr(request, 'client', None) or '?')
+
+
+def succeeded(reply):
+    """Whether an API's own answer reports success: 2xx, and for ping.pl a header status of OK (its errors are 200s)."""
+    if reply.status >= 300:
+        return False
+    if reply.payload[:1] == b'{' and b'"header"' in reply.payload:
+        try:
+            header = json.loads(reply.payload.decode('utf-8')).get('header')
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            return True
+        if isinstance(header, dict) and header.get('status', 'OK') != 'OK':
+            return False
+    return True
+
+
+def object_of(request):
+    """The id a write names in its body, for the log (ids only: never a whole body, which may hold a secret)."""
+    body = request.json
+    if not isinstance(body, dict):
+        try:
+            body = request.form
+        except (UnicodeDecodeError, ValueError):
+            return None
+    for key in OBJECT_KEYS:
+        value = body.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and value != '':
+            return str(value)
+    return None
 
 
 class Request:
@@ -105,24 +239,35 @@ def text_reply(text, status=200):
 class Simulator:
     """Holds the apps, the request log, the fault rules and the latency."""
 
-    def __init__(self, apps, latency=0.0):
+    def __init__(self, apps, latency=0.0, seed=1):
         self.apps = apps
         self.latency = float(latency)
+        self.seed = seed
         self.lock = threading.RLock()
         self.log = []
         self.faults = []
+        self.ratelimit = None
         self.seq = 0
 
     # -- faults ------------------------------------------------------------
     def add_faults(self, rules):
         if isinstance(rules, dict):
             rules = [rules]
+        checked = []
+        for rule in rules:
+            rule = dict(rule)
+            intermittent = rule.get('every') is not None or rule.get('probability') is not None
+            rule.setdefault('times', -1 if intermittent else 1)
+            rule.setdefault('kind', 'status')
+            if rule.get('every') is not None and int(rule['every']) < 1:
+                raise ValueError('every must be at least 1, got %r' % (rule['every'],))
+            if rule.get('probability') is not None and not 0 <= float(rule['probability']) <= 1:
+                raise ValueError('probability must be between 0 and 1, got %r' % (rule['probability'],))
+            rule['_matched'] = 0
+            rule['_rng'] = random.Random(rule.get('seed', self.seed))
+            checked.append(rule)
         with self.lock:
-            for rule in rules:
-                rule = dict(rule)
-                rule.setdefault('times', 1)
-                rule.setdefault('kind', 'status')
-                self.faults.append(rule)
+            self.faults.extend(checked)
 
     def take_fault(self, api, request):
         with self.lock:
@@ -135,13 +280,40 @@ class Simulator:
                     continue
                 if rule['times'] == 0:
                     continue
+                rule['_matched'] += 1
+                if rule.get('every') is not None and rule['_matched'] % int(rule['every']) != 0:
+                    continue
+                if rule.get('probability') is not None and rule['_rng'].random() >= float(rule['probability']):
+                    continue
                 if rule['times'] > 0:
                     rule['times'] -= 1
-                return dict(rule)
+                return dict((k, v) for k, v in rule.items() if not k.startswith('_'))
         return None
 
+    # -- rate limit --------------------------------------------------------
+    def set_ratelimit(self, rps, api=None, retry_after=1, burst=None, per='credential'):
+        """Limit ``api`` (None: every API) to ``rps`` requests a second per credential; rps None removes it."""
+        limit = RateLimit(rps, api=api, retry_after=retry_after, burst=burst, per=per) if rps is not None else None
+        with self.lock:
+            self.ratelimit = limit
+        return limit
+
+    def throttle(self, api, request):
+        """A 429 reply when the request is beyond the rate limit, else None."""
+        with self.lock:
+            limit = self.ratelimit
+            if limit is None or not limit.applies(api):
+                return None
+            key = api if limit.per == 'api' else (api, credential_of(request))
+            wait = limit.take(key)
+            if not wait:
+                return None
+            seconds = max(limit.retry_after, int(math.ceil(wait)))
+        return json_reply(throttled_body(api, seconds), 429, {'Retry-After': str(seconds)})
+
     # -- dispatch ----------------------------------------------------------
-    def record(self, api, request, status, fault=None):
+    def record(self, api, request, status, fault=None, applied=False):
+        write = request.method not in ('GET', 'HEAD') and not getattr(request, 'read_only', False)
         with self.lock:
             self.seq += 1
             self.log.append({
@@ -152,7 +324,9 @@ class Simulator:
                 'path': request.path,
                 'query': dict((k, v[0] if len(v) == 1 else v) for k, v in request.query.items()),
                 'status': status,
-                'write': request.method not in ('GET', 'HEAD') and not getattr(request, 'read_only', False),
+                'write': write,
+                'applied': bool(applied),
+                'object': object_of(request) if write else None,
                 'fault': fault,
                 'tag': getattr(request, 'tag', None),
             })
@@ -169,7 +343,10 @@ class Simulator:
                 self.log = []
             return Reply(204)
         if name == 'faults' and request.method == 'POST':
-            self.add_faults(request.json or [])
+            try:
+                self.add_faults(request.json or [])
+            except (TypeError, ValueError) as exc:
+                return json_reply({'error': str(exc)}, 400)
             return json_reply({'faults': len(self.faults)})
         if name == 'faults' and request.method == 'DELETE':
             with self.lock:
@@ -183,7 +360,24 @@ class Simulator:
                 for app in self.apps.values():
                     app.reset()
                 self.faults = []
+                self.ratelimit = None
                 self.log = []
+            return Reply(204)
+        if name == 'ratelimit' and request.method == 'POST':
+            body = request.json
+            if not isinstance(body, dict) or body.get('rps') is None:
+                return json_reply({'error': 'POST /_sim/ratelimit wants {"rps": R, "api": null, "retry_after": 1}'}, 400)
+            try:
+                limit = self.set_ratelimit(body['rps'], api=body.get('api'), retry_after=body.get('retry_after', 1),
+                                           burst=body.get('burst'), per=body.get('per', 'credential'))
+            except (TypeError, ValueError) as exc:
+                return json_reply({'error': str(exc)}, 400)
+            return json_reply(limit.describe())
+        if name == 'ratelimit' and request.method == 'GET':
+            with self.lock:
+                return json_reply(self.ratelimit.describe() if self.ratelimit else None)
+        if name == 'ratelimit' and request.method == 'DELETE':
+            self.set_ratelimit(None)
             return Reply(204)
         if name == 'expire-tokens' and request.method == 'POST':
             with self.lock:
@@ -219,6 +413,10 @@ class Simulator:
         if prepare is not None:
             # Lets the app mark the request (read_only, tag) even when a fault answers it.
             prepare(request)
+        throttled = self.throttle(api, request)
+        if throttled is not None:
+            self.record(api, request, throttled.status, fault='ratelimit')
+            return throttled, 0, False
         fault = self.take_fault(api, request)
         if fault is not None:
             kind = fault['kind']
@@ -229,7 +427,11 @@ class Simulator:
                 self.record(api, request, None, fault=kind)
                 return None, float(fault.get('delay', 5)), False
             elif kind == 'reset':
-                self.record(api, request, None, fault=kind)
+                applied = False
+                if fault.get('apply'):
+                    with self.lock:
+                        applied = succeeded(self._handle(app, request))
+                self.record(api, request, None, fault=kind, applied=applied)
                 return None, 0, True
             elif kind == 'malformed':
                 reply = Reply(int(fault.get('status', 200)), text=fault.get('body', '<html>502 Bad Gateway</html>'),
@@ -237,10 +439,11 @@ class Simulator:
                 self.record(api, request, reply.status, fault=kind)
                 return reply, 0, False
             else:
+                applied = False
                 if fault.get('apply'):
                     # The request is carried out, and then answered with the fault (a gateway error after the fact).
                     with self.lock:
-                        app.handle(request)
+                        applied = succeeded(self._handle(app, request))
                 headers = {}
                 if fault.get('retry_after') is not None:
                     headers['Retry-After'] = str(fault['retry_after'])
@@ -250,15 +453,19 @@ class Simulator:
                 else:
                     reply = json_reply(body if body is not None else {'message': 'injected fault'},
                                        int(fault.get('status', 500)), headers)
-                self.record(api, request, reply.status, fault=kind)
+                self.record(api, request, reply.status, fault=kind, applied=applied)
                 return reply, 0, False
         with self.lock:
-            try:
-                reply = app.handle(request)
-            except Exception as exc:  # pylint: disable=broad-except
-                reply = json_reply({'message': 'simulator error: %r' % exc}, 500)
-        self.record(api, request, reply.status)
+            reply = self._handle(app, request)
+        self.record(api, request, reply.status, applied=succeeded(reply))
         return reply, 0, False
+
+    @staticmethod
+    def _handle(app, request):
+        try:
+            return app.handle(request)
+        except Exception as exc:  # pylint: disable=broad-except
+            return json_reply({'message': 'simulator error: %r' % exc}, 500)
 
 
 def make_handler(sim):
@@ -276,9 +483,15 @@ def make_handler(sim):
             body = self.rfile.read(length) if length else b''
             request = Request(self.command, split.path, parse_qs(split.query, keep_blank_values=True),
                               self.headers, body)
+            request.client = self.client_address[0]
             reply, hold, drop = sim.dispatch(request)
             if drop:
+                # A connection reset: close with RST (SO_LINGER 0) and no answer.
                 self.close_connection = True
+                try:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+                except OSError:
+                    pass
                 return
             if reply is None:
                 time.sleep(hold)
@@ -321,7 +534,7 @@ def build_apps(seed_things=20, seed=1):
 
 def start(port=0, latency=0.0, things=20, seed=1):
     """Start a simulator on 127.0.0.1 in a background thread; returns (server, simulator, base_url)."""
-    sim = Simulator(build_apps(things, seed), latency=latency)
+    sim = Simulator(build_apps(things, seed), latency=latency, seed=seed)
     server = SimulatorServer((LOOPBACK, port), make_handler(sim))
     thread = threading.Thread(target=server.serve_forever, name='simulator', daemon=True)
     thread.start()

@@ -41,6 +41,18 @@ def new_client(sim, **kwargs):
     return MonogotoClient(sim.url + '/monogoto', timeout=5, **kwargs)
 
 
+def user_cache(sim, password=PASSWORD):
+    """The cache entry of USERNAME with ``password``, as the client keys it."""
+    return TokenCache('monogoto', sim.url + '/monogoto', USERNAME, token_cache.keyed_digest(password))
+
+
+def token_files(directory):
+    """Token cache files in ``directory`` (the rate limiter's state and the digest key live there too)."""
+    if not directory.exists():
+        return []
+    return sorted(name for name in os.listdir(str(directory)) if name.endswith('.json') or name.endswith('.lock'))
+
+
 def logins(sim):
     return [e for e in sim.log() if e['api'] == 'monogoto' and e['method'] == 'POST' and e['path'] == '/Auth']
 
@@ -77,7 +89,7 @@ def test_cache_is_keyed_by_url_and_user(cache_dir):
 def test_cache_never_holds_the_password(sim, cache_dir):
     client = new_client(sim)
     client.get_thing(VENDOR_ICCID)
-    path = TokenCache('monogoto', sim.url + '/monogoto', USERNAME).path
+    path = user_cache(sim).path
     with open(path) as handle:
         raw = handle.read()
     entry = json.loads(raw)
@@ -135,7 +147,7 @@ def test_disabled_cache_logs_in_for_every_client(sim, cache_dir, monkeypatch):
     new_client(sim).get_thing(VENDOR_ICCID)
     new_client(sim).get_thing(VENDOR_ICCID)
     assert len(logins(sim)) == 2
-    assert not cache_dir.exists()
+    assert token_files(cache_dir) == []
 
 
 def test_lock_excludes_other_holders(cache_dir):
@@ -194,7 +206,7 @@ def test_expired_cached_token_logs_in_again_exactly_once(sim, cache_dir):
     assert [(e['method'], e['path'], e['status']) for e in sim.log()] == [
         ('GET', THING_PATH, 401), ('POST', '/Auth', 200), ('GET', THING_PATH, 200)]
     # The renewed token replaced the rejected one in the cache.
-    cached = TokenCache('monogoto', sim.url + '/monogoto', USERNAME).load()
+    cached = user_cache(sim).load()
     assert cached['token'] == second.auth.entry['token'] != old
 
 
@@ -230,7 +242,7 @@ def test_given_token_without_credentials_fails_on_401_without_retrying(sim, cach
     assert msg == 'GET /things: HTTP 401 Unauthorized: Authorization has been denied for this request.'
     assert token not in msg
     assert [(e['method'], e['path']) for e in sim.log()] == [('GET', '/things')]
-    assert not cache_dir.exists()
+    assert token_files(cache_dir) == []
 
 
 def test_given_valid_token_is_used_without_login(sim, cache_dir, monkeypatch):
@@ -256,7 +268,7 @@ def test_wrong_password_fails_with_the_api_message_and_caches_nothing(sim, cache
     assert str(err.value) == 'POST /Auth: HTTP 401 Unauthorized: Invalid user name or password'
     assert 'not-the-password' not in str(err.value)
     assert len(logins(sim)) == 1
-    assert TokenCache('monogoto', sim.url + '/monogoto', USERNAME).load() is None
+    assert user_cache(sim).load() is None
 
 
 @pytest.mark.parametrize('kwargs, words', [

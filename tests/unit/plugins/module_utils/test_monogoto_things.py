@@ -306,6 +306,7 @@ def test_imei_unchanged_costs_one_get_and_no_write(sim, monkeypatch):
 
 def test_imei_without_diff_returns_no_diff(sim):
     result = execute(THING_IMEI, params(sim, THING_IMEI, iccid=VENDOR_ICCID, lock=False))
+    assert result.pop('api_calls') == {'requests': 2, 'throttled': 0, 'waited_s': 0.0}  # login and one GET
     assert result == {'changed': False, 'thing': result['thing'], 'reading': {'source': 'api'}}
 
 
@@ -487,6 +488,7 @@ def test_lock_to_the_reported_imei_fails_when_none_is_reported():
 def test_state_is_idempotent_both_ways(sim):
     p = params(sim, THING_STATE, iccid=VENDOR_ICCID, state='SUSPENDED')
     result = execute(THING_STATE, p, diff=True)
+    assert result.pop('api_calls')['requests'] == 3  # login, GET and PUT the state
     assert result == {'changed': True, 'previous_state': 'ACTIVE', 'state': 'SUSPENDED', 'thing_id': TID,
                       'api_message': 'Thing state updated successfully.', 'reading': {'source': 'api'},
                       'diff': {'before': {'state': 'ACTIVE'}, 'after': {'state': 'SUSPENDED'},
@@ -676,11 +678,14 @@ def test_info_concurrency_does_not_change_the_result(big):
     stored = list(things(big).values())
     iccids = [t['ExternalUniqueId'] for t in stored[40:52]][::-1]
     by_list = [execute(THING_INFO, params(big, THING_INFO, iccids=iccids, concurrency=n)) for n in (1, 4)]
+    # The first run also logged in: one request more.
+    assert [r.pop('api_calls')['requests'] for r in by_list] == [14, 13]
     assert by_list[0] == by_list[1]
     assert [t['iccid'] for t in by_list[0]['things']] == iccids
     # Listing: three status pages read one after another or side by side.
     big.clear_log()
     listed = [execute(THING_INFO, params(big, THING_INFO, concurrency=n)) for n in (1, 4)]
+    assert sum(r.pop('api_calls')['requests'] for r in listed) == len(big.log())
     assert listed[0] == listed[1] and len(listed[0]['things']) == 120
     assert len([e for e in big.log() if e['path'] == '/thing/status']) == 6
 

@@ -390,6 +390,7 @@ def test_contact_info(sim):
 
 def test_account_info(sim):
     result = run(sim, ACCOUNT_INFO)
+    assert result.pop('api_calls') == {'requests': 1, 'throttled': 0, 'waited_s': 0.0}
     assert result == {'changed': False, 'account': {
         'email': 'admin@ping.pl', 'locale': 'PL', 'planName': 'Plan Platynowy', 'planExpireAt': '2018-01-01',
         'planExpireAt_iso': '2018-01-01', 'lastLoginAt': '2017-06-14 13:51:30',

@@ -59,7 +59,8 @@ def test_check_params_fail_before_the_client_is_made():
     def check(params):
         raise ModuleFailure('iccid: bad')
     result = execute(definition(lambda *a, **k: {}, check_params=check, made=made), {})
-    assert result == {'failed': True, 'msg': 'iccid: bad', 'changed': False}
+    assert result == {'failed': True, 'msg': 'iccid: bad', 'changed': False,
+                      'api_calls': {'requests': 0, 'throttled': 0, 'waited_s': 0.0}}
     assert made == []
 
 

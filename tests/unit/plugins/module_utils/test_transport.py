@@ -14,6 +14,7 @@ import time
 import pytest
 import requests
 
+from ansible_collections.fleetops.ping.plugins.module_utils import transport
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
     REDACTED,
     ApiError,
@@ -111,7 +112,7 @@ def test_timeout_splits_into_connect_and_read():
 
 # -- retries against the simulator --------------------------------------------------
 
-def test_429_honours_retry_after_with_a_warning_per_retry(sim):
+def test_429_honours_retry_after_and_is_summed_up_not_warned_per_retry(sim):
     sleeps, warnings = Sleeps(), []
     http = client(sim.url + '/monogoto', sleeps, warnings)
     headers = login(http)
@@ -120,16 +121,52 @@ def test_429_honours_retry_after_with_a_warning_per_retry(sim):
     data = http.json('GET', '/things', params={'limit': 5, 'offset': 0}, headers=headers)
     assert len(data) == 5
     assert sleeps == [2.0, 2.0]
-    assert len(warnings) == 2 and warnings == http.warnings
-    for number, warning in enumerate(warnings, 1):
-        assert warning.startswith('GET /things: HTTP 429')
-        assert 'retry %d of 3 in 2.0s (Retry-After)' % number in warning
+    assert warnings == [] and http.warnings == []
+    assert http.api_calls() == {'requests': 4, 'throttled': 2, 'waited_s': 4.0}
+    assert http.summary() == ('API throttled this task 2 time(s); it waited 4.0 s in total (4 request(s) sent, '
+                              '2 resent: GET /things: HTTP 429 with Retry-After x2); see docs/rate-limits.md')
     assert [e['status'] for e in api_log(sim)] == [429, 429, 200]
 
 
-def test_429_fails_once_the_retries_are_spent(sim):
+def test_429_is_retried_for_the_time_budget_not_a_count(sim):
+    """Retry-After 7 s against a 60 s budget: 8 attempts fit (7 waits), the 9th wait would pass the budget."""
     sleeps = Sleeps()
-    http = client(sim.url + '/monogoto', sleeps, retries=2)
+    http = client(sim.url + '/monogoto', sleeps, time_budget=60)
+    headers = login(http)
+    sim.clear_log()
+    sim.fault(api='monogoto', method='GET', path='^/things$', status=429, retry_after=7, times=-1,
+              body={'message': 'Too many requests, slow down'})
+    with pytest.raises(ApiError) as err:
+        http.json('GET', '/things', headers=headers)
+    assert err.value.status == 429
+    assert str(err.value) == ('GET /things: HTTP 429 Too Many Requests: Too many requests, slow down; '
+                              'gave up after 9 attempt(s) in 56.0 s (retry_time_budget 60 s)')
+    assert sleeps == [7.0] * 8
+    assert len(api_log(sim)) == 9
+    assert http.api_calls()['throttled'] == 9
+
+
+def test_429_without_retry_after_backs_off_with_full_jitter_within_the_budget(sim):
+    sleeps = Sleeps()
+    http = client(sim.url + '/monogoto', sleeps, time_budget=20, rand=lambda: 1.0, backoff_cap=8.0)
+    headers = login(http)
+    sim.clear_log()
+    sim.fault(api='monogoto', method='GET', path='^/things$', status=429, times=-1)
+    with pytest.raises(ApiError) as err:
+        http.json('GET', '/things', headers=headers)
+    # Ceilings 0.5, 1, 2, 4, 8 (capped) ... with rand=1.0; the next 8 would pass 20 s.
+    assert sleeps == [0.5, 1.0, 2.0, 4.0, 8.0]
+    assert 'gave up after 6 attempt(s)' in str(err.value)
+    seen = set()
+    jittered = client(sim.url + '/monogoto', time_budget=20, rand=__import__('random').random)
+    for dummy in range(100):
+        seen.add(round(transport.full_jitter_delay(3, 0.5, 30.0, jittered._rand), 6))
+    assert min(seen) >= 0.0 and max(seen) <= 2.0 and len(seen) > 50
+
+
+def test_429_fails_once_the_retries_are_spent_without_a_time_budget(sim):
+    sleeps = Sleeps()
+    http = client(sim.url + '/monogoto', sleeps, retries=2, time_budget=0)
     headers = login(http)
     sim.clear_log()
     sim.fault(api='monogoto', method='GET', path='^/things$', status=429, retry_after=1, times=-1,
@@ -175,8 +212,31 @@ def test_post_is_retried_on_429(sim):
     sim.fault(api='monogoto', method='POST', path='^/Auth$', status=429, retry_after=1, times=1)
     assert 'Authorization' in login(http)
     assert sleeps == [1.0]
-    assert len(warnings) == 1 and warnings[0].startswith('POST /Auth: HTTP 429')
+    assert warnings == [] and 'POST /Auth: HTTP 429 with Retry-After x1' in http.summary()
     assert [e['status'] for e in api_log(sim, '/Auth')] == [429, 200]
+
+
+def test_post_is_not_resent_on_503_even_with_retry_after(sim):
+    """503 with Retry-After is a throttle signal, but a POST the server may have acted on is never resent."""
+    sleeps = Sleeps()
+    http = client(sim.url + '/monogoto', sleeps)
+    sim.fault(api='monogoto', method='POST', path='^/Auth$', status=503, retry_after=1, times=1)
+    with pytest.raises(ApiError) as err:
+        login(http)
+    assert err.value.status == 503 and sleeps == []
+    assert http.api_calls()['throttled'] == 1
+    assert len(api_log(sim, '/Auth')) == 1
+
+
+def test_get_503_with_retry_after_is_retried_for_the_time_budget(sim):
+    sleeps = Sleeps()
+    http = client(sim.url + '/monogoto', sleeps, retries=1)
+    headers = login(http)
+    sim.clear_log()
+    sim.fault(api='monogoto', method='GET', path='^/things$', status=503, retry_after=1, times=4)
+    assert isinstance(http.json('GET', '/things', headers=headers), list)
+    assert sleeps == [1.0] * 4  # more than ``retries``: not processed, so bounded by time
+    assert http.api_calls()['throttled'] == 4
 
 
 def test_client_errors_are_not_retried(sim):
@@ -194,18 +254,29 @@ def test_client_errors_are_not_retried(sim):
 
 
 @pytest.mark.parametrize('method', ['GET', 'POST'])
-def test_connection_refused_is_retried(method):
+def test_connection_refused_is_retried_for_the_time_budget(method):
     sleeps, warnings = Sleeps(), []
     port = free_port()
-    http = client('http://127.0.0.1:%d' % port, sleeps, warnings, retries=2)
+    http = client('http://127.0.0.1:%d' % port, sleeps, warnings, retries=2, time_budget=10, rand=lambda: 1.0)
     with pytest.raises(ApiError) as err:
         http.request(method, '/things')
     msg = str(err.value)
     assert msg.startswith('%s /things: connection failed (' % method)
+    assert msg.endswith('; gave up after 5 attempt(s) in 7.5 s (retry_time_budget 10 s)')
     assert '\n' not in msg
-    assert len(sleeps) == 2 and len(warnings) == 2
-    assert 'connection failed; retry 2 of 2' in warnings[1]
-    assert http.request_count == 3
+    assert sleeps == [0.5, 1.0, 2.0, 4.0] and warnings == []
+    assert http.request_count == 5
+    assert http.api_calls() == {'requests': 5, 'throttled': 0, 'waited_s': 7.5}
+
+
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_connection_refused_without_a_time_budget_is_retried_a_bounded_number_of_times(method):
+    sleeps = Sleeps()
+    http = client('http://127.0.0.1:%d' % free_port(), sleeps, retries=2, time_budget=0)
+    with pytest.raises(ApiError) as err:
+        http.request(method, '/things')
+    assert str(err.value).startswith('%s /things: connection failed (' % method)
+    assert len(sleeps) == 2 and http.request_count == 3
 
 
 def test_read_timeout_is_one_line_naming_method_and_path(sim):
@@ -222,7 +293,8 @@ def test_read_timeout_is_one_line_naming_method_and_path(sim):
     assert msg.startswith('GET /things: read timed out after 0.3s (')
     assert '\n' not in msg and 'limit=5' not in msg
     assert err.value.status is None
-    assert len(warnings) == 1 and 'read timed out' in warnings[0]
+    assert warnings == []
+    assert 'GET /things: read timed out after 0.3s x1' in http.summary()
     assert [e['fault'] for e in api_log(sim)] == ['timeout', 'timeout']
     assert elapsed < 1.4, 'the client waited for the server instead of timing out'
 
@@ -349,8 +421,9 @@ def test_retry_warnings_do_not_show_the_query_string(sim):
     headers = login(http)
     sim.fault(api='monogoto', method='GET', path='^/things$', status=503, times=1)
     http.json('GET', '/things?token=abcdef123', headers=headers)
-    assert len(warnings) == 1
-    assert 'abcdef123' not in warnings[0] and warnings[0].startswith('GET /things: HTTP 503')
+    summary = http.summary()
+    assert 'abcdef123' not in summary and 'GET /things: HTTP 503 x1' in summary
+    assert summary.startswith('API: this task resent 1 request(s); it waited 0.4 s in total')
 
 
 # -- failures a fake session provokes ----------------------------------------------
