@@ -46,6 +46,10 @@ bench: venv
 bench-listing: venv
 	$(BIN)/python benchmarks/listing.py
 
+.PHONY: bench-inventory
+bench-inventory: venv
+	$(BIN)/python benchmarks/inventory.py
+
 .PHONY: bench-ratelimit
 bench-ratelimit: venv
 	$(BIN)/python benchmarks/ratelimit.py

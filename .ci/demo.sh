@@ -28,7 +28,7 @@ export ANSIBLE_COLLECTIONS_PATH="$work/collections"
 export FLEETOPS_PING_CACHE_DIR="$work/token-cache"
 export ANSIBLE_NOCOLOR=1
 run() {
-  "$bin/ansible-playbook" -i playbooks/inventory/demo.yml playbooks/demo.yml -e "sim_url=$sim_url" | tee "$work/run$1.log"
+  "$bin/ansible-playbook" -i playbooks/inventory playbooks/demo.yml -e "sim_url=$sim_url" | tee "$work/run$1.log"
 }
 echo "demo: first run (changes what differs)"
 run 1

@@ -7,8 +7,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things import THING_STATE
+from ansible_collections.fleetops.ping.plugins.module_utils.reading import MONOGOTO_THING
 from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import InProcessAction
 
 
 class ActionModule(InProcessAction):
     MODULE = THING_STATE
+    READING = MONOGOTO_THING

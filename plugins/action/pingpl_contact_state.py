@@ -7,8 +7,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetops.ping.plugins.module_utils.pingpl_modules import CONTACT_STATE
+from ansible_collections.fleetops.ping.plugins.module_utils.reading import PINGPL_CONTACTS
 from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import InProcessAction
 
 
 class ActionModule(InProcessAction):
     MODULE = CONTACT_STATE
+    READING = PINGPL_CONTACTS

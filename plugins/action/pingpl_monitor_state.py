@@ -7,8 +7,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fleetops.ping.plugins.module_utils.pingpl_modules import MONITOR_STATE
+from ansible_collections.fleetops.ping.plugins.module_utils.reading import PINGPL_MONITOR
 from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import InProcessAction
 
 
 class ActionModule(InProcessAction):
     MODULE = MONITOR_STATE
+    READING = PINGPL_MONITOR

@@ -18,6 +18,7 @@ from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import (
     monogoto_argument_spec,
     thing_id,
 )
+from ansible_collections.fleetops.ping.plugins.module_utils import reading as _reading
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid, check_imei, check_ip
 
@@ -43,6 +44,7 @@ def check_imei_params(params):
     if params['lock'] and imei == '':
         raise ModuleFailure('imei: an empty IMEI clears the master IMEI, which conflicts with lock=true; '
                             'give the IMEI to lock to, or omit imei to lock to the one the SIM reports now')
+    _reading.check_max_age(params)
 
 
 def imei_state(thing):
@@ -73,6 +75,11 @@ def desired_imei_state(params, thing, current):
     return {'LockMasterImei': bool(params['lock']), 'MasterIMEI': master}
 
 
+def takes_the_reported_imei(params, current):
+    """True when the desired master IMEI is the one the SIM reports (lock=true, no imei, no master IMEI yet)."""
+    return params.get('imei') is None and params['lock'] and not current['MasterIMEI']
+
+
 def thing_cas(thing, iccid):
     _k, cas = find_key(thing, 'cas')
     if cas in (None, ''):
@@ -82,34 +89,71 @@ def thing_cas(thing, iccid):
     return cas
 
 
+def thing_reading(params):
+    """The inventory reading of this task's Thing, when it may stand in for ``GET /thing/<id>``; else None.
+
+    The Thing must name the task's ICCID (``ExternalUniqueId``, else the ``ThingId`` suffix) and carry a
+    ``cas``, which any write made from it sends back.
+    """
+    iccid = params['iccid']
+
+    def accept(thing):
+        if not isinstance(thing, dict):
+            return None
+        _k, external = find_key(thing, 'ExternalUniqueId')
+        _k, tid = find_key(thing, 'ThingId')
+        if str(external or '') != iccid and tid != thing_id(iccid):
+            return None
+        _k, cas = find_key(thing, 'cas')
+        return thing if cas not in (None, '') else None
+    return _reading.take(params, _reading.MONOGOTO_THING, accept)
+
+
 def run_thing_imei(params, client, check_mode=False, diff=False):
     iccid = params['iccid']
-    thing = client.get_thing(iccid)
+    reading = thing_reading(params)
+    thing = reading.object if reading is not None else client.get_thing(iccid)
     before = imei_state(thing)
     after = desired_imei_state(params, thing, before)
     result = {'changed': before != after}
+    if result['changed'] and not check_mode and reading is not None and takes_the_reported_imei(params, before):
+        # The reported IMEI changes with the device, maybe without changing cas: lock to the one the SIM
+        # reports now, not to the one it reported when the inventory read it.
+        reading = None
+        thing = client.get_thing(iccid)
+        before = imei_state(thing)
+        after = desired_imei_state(params, thing, before)
+        result['changed'] = before != after
     if result['changed'] and not check_mode:
-        thing, after, wrote = _write_imei(client, params, thing, after)
+        thing, after, wrote = _write_imei(client, params, thing, after, reading)
+        if not wrote or imei_state(thing) != after:
+            before = imei_state(thing)  # after a CAS conflict, what the re-read showed
         result['changed'] = wrote
-        if wrote:
+        if wrote and reading is None:
             thing = client.get_thing(iccid)
             after = imei_state(thing)
+        elif wrote:
+            # Compared against the inventory reading: no read after the write. The cas shown is the reading's.
+            thing = dict(thing)
+            thing.update(after)
     elif result['changed']:
         thing = dict(thing)
         thing.update(after)
     result['thing'] = thing
+    result['reading'] = reading.info() if reading is not None else _reading.api_info()
     if diff:
         result['diff'] = {'before': before, 'after': after,
                           'before_header': thing_id(iccid), 'after_header': thing_id(iccid)}
     return result
 
 
-def _write_imei(client, params, thing, after):
+def _write_imei(client, params, thing, after, reading=None):
     """PUT the lock with the Thing's cas; on a CAS conflict read again and retry once.
 
     Returns (thing, after, wrote). When the HTTP layer had to resend the PUT (a gateway error or a timeout),
     the first send may have been applied and the resend then meets a conflict with our own write: a re-read
-    that shows the desired state then counts as our change.
+    that shows the desired state then counts as our change. When ``thing`` is an inventory ``reading``, its
+    cas may be out of date: the conflict then costs the re-read and the retry, never a lost update.
     """
     iccid = params['iccid']
     for attempt in (1, 2):
@@ -125,8 +169,11 @@ def _write_imei(client, params, thing, after):
                     raise ModuleFailure('ICCID %s: the Thing changed again while it was being updated (CAS conflict '
                                         'twice); last answer: %s' % (iccid, exc.msg), status=exc.status)
                 raise
-            client.http.warn('ICCID %s: the update met a CAS conflict (HTTP %s)%s; reading the Thing again and '
-                             'retrying once' % (iccid, exc.status, ' after it was resent' if resent else ''))
+            why = ''
+            if attempt == 1 and reading is not None:
+                why = ' (the inventory reading of %.0fs ago was out of date)' % reading.age
+            client.http.warn('ICCID %s: the update met a CAS conflict (HTTP %s)%s%s; reading the Thing again and '
+                             'retrying once' % (iccid, exc.status, ' after it was resent' if resent else '', why))
         thing = client.get_thing(iccid)
         current = imei_state(thing)
         after = desired_imei_state(params, thing, current)
@@ -141,6 +188,7 @@ THING_IMEI = ModuleDef(
         iccid=dict(type='str', required=True),
         imei=dict(type='str'),
         lock=dict(type='bool', required=True),
+        **_reading.reading_argument_spec()
     ),
     run_thing_imei,
     client_factory=client_factory,
@@ -152,17 +200,28 @@ THING_IMEI = ModuleDef(
 
 def check_state_params(params):
     params['iccid'] = check_iccid(params['iccid'])
+    _reading.check_max_age(params)
+
+
+def reading_state(reading):
+    _k, state = find_key(reading.object, 'State') if reading is not None else (None, None)
+    return state if isinstance(state, str) and state else None
 
 
 def run_thing_state(params, client, check_mode=False, diff=False):
     iccid = params['iccid']
-    before = client.get_state(iccid)
+    reading = thing_reading(params)
+    before = reading_state(reading)
+    if before is None:
+        reading = None
+        before = client.get_state(iccid)
     wanted = params['state']
     result = {'changed': before != wanted, 'previous_state': before, 'state': wanted, 'thing_id': thing_id(iccid)}
     if result['changed'] and not check_mode:
         result['api_message'] = one_line(client.set_state(iccid, wanted))
     if not result['changed']:
         result['state'] = before
+    result['reading'] = reading.info() if reading is not None else _reading.api_info()
     if diff:
         result['diff'] = {'before': {'state': before}, 'after': {'state': result['state']},
                           'before_header': thing_id(iccid), 'after_header': thing_id(iccid)}
@@ -174,6 +233,7 @@ THING_STATE = ModuleDef(
     monogoto_argument_spec(
         iccid=dict(type='str', required=True),
         state=dict(type='str', required=True, choices=['ACTIVE', 'SUSPENDED']),
+        **_reading.reading_argument_spec()
     ),
     run_thing_state,
     client_factory=client_factory,
@@ -249,6 +309,18 @@ def list_all_things(client, page_size=STATUS_PAGE, workers=1):
         window = max(1, workers)
 
 
+def thing_statuses(client, iccids, workers=1):
+    """Data-session status of every ICCID given (None ones are skipped), keyed by ThingId.
+
+    One ``GET /thing/status`` per page of 50, ``workers`` pages at a time: never a call per Thing.
+    """
+    known = [i for i in iccids if i]
+    statuses = {}
+    for page in _map(client.thing_status, _chunks(known, STATUS_PAGE), workers):
+        statuses.update(page)
+    return statuses
+
+
 def run_thing_info(params, client, check_mode=False, diff=False):
     workers = params['concurrency']
     client.auth.token()  # log in once before any worker thread starts
@@ -258,11 +330,7 @@ def run_thing_info(params, client, check_mode=False, diff=False):
     else:
         things = list_all_things(client, workers=workers)
         iccids = [_iccid_of(t) for t in things]
-    statuses = {}
-    if params['include_status']:
-        known = [i for i in iccids if i]
-        for page in _map(client.thing_status, _chunks(known, STATUS_PAGE), workers):
-            statuses.update(page)
+    statuses = thing_statuses(client, iccids, workers) if params['include_status'] else {}
     merged = []
     for iccid, thing in zip(iccids, things):
         item = dict(thing)

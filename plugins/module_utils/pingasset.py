@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import env_fallback
 
@@ -280,6 +281,49 @@ class PingAssetClient:
                 break
         return items, {'count': count if count is not None else len(items), 'num_pages': num_pages,
                        'pages_read': page, 'truncated': truncated}
+
+    def list_all_concurrent(self, path, params=None, workers=1):
+        """Every item of a paged list, pages 2..num_pages read ``workers`` at a time once page 1 gave num_pages.
+
+        Without a usable ``num_pages`` on page 1 (absent or 0), reading goes on one page after the other as
+        :meth:`list_all` does. A page past the end that answers 404 (the list shrank while it was read) is
+        warned about; an item seen on an earlier page (the list shifted) is not repeated.
+        """
+        base = dict((k, v) for k, v in (params or {}).items() if v is not None)
+        first = self.call('GET', path, params=dict(base, page=1))
+        results, count, num_pages = self._page(path, first)
+        if not num_pages or num_pages <= 1 or workers <= 1:
+            if num_pages and num_pages <= 1:
+                return results, {'count': count if count is not None else len(results), 'num_pages': num_pages,
+                                 'pages_read': 1, 'truncated': False}
+            return self.list_all(path, params)
+        if num_pages > MAX_PAGES:
+            raise ApiError('GET %s: the list claims %d pages, more than %d; giving up' % (path, num_pages, MAX_PAGES),
+                           method='GET', path=path)
+
+        def read(page):
+            try:
+                return self._page(path, self.call('GET', path, params=dict(base, page=page)))[0]
+            except ApiError as exc:
+                if exc.status == 404:
+                    self.http.warn('GET %s: page %d of %d is gone (HTTP 404); the list shrank while it was read'
+                                   % (path, page, num_pages))
+                    return []
+                raise
+
+        pages = list(range(2, num_pages + 1))
+        with ThreadPoolExecutor(max_workers=min(workers, len(pages))) as pool:
+            rest = list(pool.map(read, pages))
+        items, seen = [], set()
+        for page_items in [results] + rest:
+            for item in page_items:
+                key = item.get('id') if isinstance(item, dict) and item.get('id') is not None else id(item)
+                if key in seen:
+                    continue
+                seen.add(key)
+                items.append(item)
+        return items, {'count': count if count is not None else len(items), 'num_pages': num_pages,
+                       'pages_read': num_pages, 'truncated': False}
 
     @staticmethod
     def _more(page, num_pages, count, items, results):

@@ -21,6 +21,7 @@ from ansible_collections.fleetops.ping.plugins.module_utils.pingpl import (
     pingpl_argument_spec,
     with_iso,
 )
+from ansible_collections.fleetops.ping.plugins.module_utils import reading as _reading
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
 
 MONITOR_STATE_TO_STATUS = {'active': 'ACTIVE', 'paused': 'INACTIVE'}
@@ -143,10 +144,37 @@ def check_monitor_state_params(params):
     _positive(params.get('monitor_id'), 'monitor_id')
     if params.get('name') is not None and not params['name'].strip():
         raise ModuleFailure('name: must not be empty')
+    _reading.check_max_age(params)
+
+
+def monitor_reading(params):
+    """The inventory reading of the task's monitor (same id, or exactly the given name), when it is ACTIVE or
+    INACTIVE and may stand in for ``get-monitors``; else None."""
+    def accept(monitor):
+        if not isinstance(monitor, dict) or monitor.get('status') not in MONITOR_STATE_TO_STATUS.values():
+            return None
+        mid = as_int(monitor.get('id'))
+        if mid is None:
+            return None
+        if params.get('monitor_id') is not None:
+            return monitor if mid == params['monitor_id'] else None
+        return monitor if monitor.get('name') == params.get('name') else None
+    return _reading.take(params, _reading.PINGPL_MONITOR, accept)
+
+
+def _from_reading(item, wanted):
+    """What a read after the write would show, taken from the reading: no request."""
+    item = dict(item)
+    item['status'] = wanted
+    return item
 
 
 def run_monitor_state(params, client, check_mode=False, diff=False):
-    monitor = find_monitor(client.get_monitors(), params.get('monitor_id'), params.get('name'))
+    reading = monitor_reading(params)
+    if reading is not None:
+        monitor = reading.object
+    else:
+        monitor = find_monitor(client.get_monitors(), params.get('monitor_id'), params.get('name'))
     mid = as_int(monitor.get('id'))
     before = monitor.get('status')
     wanted = MONITOR_STATE_TO_STATUS[params['state']]
@@ -158,9 +186,15 @@ def run_monitor_state(params, client, check_mode=False, diff=False):
                             'nothing was sent' % (monitor_label(monitor), before, ', '.join(MONITOR_STATUSES)),
                             monitor=with_iso(monitor))
     write = client.pause_monitor if wanted == 'INACTIVE' else client.start_monitor
-    return _set_status(client, 'monitor', monitor, 'monitor %s' % monitor_label(monitor), wanted,
-                       lambda: write(mid), lambda: find_monitor(client.get_monitors(), monitor_id=mid),
-                       check_mode, diff)
+
+    def read_again():
+        if reading is not None:
+            return _from_reading(monitor, wanted)
+        return find_monitor(client.get_monitors(), monitor_id=mid)
+    result = _set_status(client, 'monitor', monitor, 'monitor %s' % monitor_label(monitor), wanted,
+                         lambda: write(mid), read_again, check_mode, diff)
+    result['reading'] = reading.info() if reading is not None else _reading.api_info()
+    return result
 
 
 MONITOR_STATE = ModuleDef(
@@ -169,6 +203,7 @@ MONITOR_STATE = ModuleDef(
         monitor_id=dict(type='int'),
         name=dict(type='str'),
         state=dict(type='str', required=True, choices=['active', 'paused']),
+        **_reading.reading_argument_spec()
     ),
     run_monitor_state,
     client_factory=client_factory,
@@ -185,17 +220,44 @@ def check_contact_state_params(params):
     email = params.get('email')
     if email is not None and '@' not in email:
         raise ModuleFailure('email: %r is not an email address' % email)
+    _reading.check_max_age(params)
+
+
+def contact_reading(params):
+    """The task's contact found in the inventory's reading of ``get-contacts`` (one match, ACTIVE or INACTIVE),
+    when it may stand in for ``get-contacts``; else None (no match or several: the API decides)."""
+    def accept(contacts):
+        if not isinstance(contacts, list):
+            return None
+        try:
+            contact = find_contact([c for c in contacts if isinstance(c, dict)],
+                                   params.get('contact_id'), params.get('email'))
+        except ModuleFailure:
+            return None
+        if contact.get('status') not in CONTACT_STATUSES or as_int(contact.get('id')) is None:
+            return None
+        return contact
+    return _reading.take(params, _reading.PINGPL_CONTACTS, accept)
 
 
 def run_contact_state(params, client, check_mode=False, diff=False):
-    contact = find_contact(client.get_contacts(), params.get('contact_id'), params.get('email'))
+    reading = contact_reading(params)
+    if reading is not None:
+        contact = reading.object
+    else:
+        contact = find_contact(client.get_contacts(), params.get('contact_id'), params.get('email'))
     cid = as_int(contact.get('id'))
     wanted = CONTACT_STATE_TO_STATUS[params['state']]
     write = client.deactivate_contact if wanted == 'INACTIVE' else client.activate_contact
     label = 'contact %s (%s)' % (cid, contact.get('email') or contact.get('name') or 'no email')
-    return _set_status(client, 'contact', contact, label, wanted,
-                       lambda: write(cid), lambda: find_contact(client.get_contacts(), contact_id=cid),
-                       check_mode, diff)
+
+    def read_again():
+        if reading is not None:
+            return _from_reading(contact, wanted)
+        return find_contact(client.get_contacts(), contact_id=cid)
+    result = _set_status(client, 'contact', contact, label, wanted, lambda: write(cid), read_again, check_mode, diff)
+    result['reading'] = reading.info() if reading is not None else _reading.api_info()
+    return result
 
 
 CONTACT_STATE = ModuleDef(
@@ -204,6 +266,7 @@ CONTACT_STATE = ModuleDef(
         contact_id=dict(type='int'),
         email=dict(type='str'),
         state=dict(type='str', required=True, choices=['active', 'inactive']),
+        **_reading.reading_argument_spec()
     ),
     run_contact_state,
     client_factory=client_factory,

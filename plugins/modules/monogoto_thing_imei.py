@@ -17,6 +17,12 @@ description:
   - If another writer changed the Thing between the read and the write, the API refuses the update (a CAS
     conflict, HTTP 409 or 412); the module then reads the Thing again and retries once.
   - An unchanged Thing costs exactly one API request (beside a login, when no cached token is valid).
+  - "On a host of the C(fleetops.ping.monogoto) inventory plugin, the Thing the inventory listed (with its C(cas))
+    stands in for the read while it is younger than O(reading_max_age): an unchanged Thing then costs no request
+    at all, and a change is one C(PUT) with the listed C(cas) and no read. If the Thing changed since it was
+    listed, that C(PUT) meets a CAS conflict and the module reads it again and retries once, as above: a stale
+    listing can cost a retry, never a lost update. With O(lock=true), no O(imei) and no master IMEI yet, the
+    Thing is read from the API before the write, so that the lock goes to the IMEI the SIM reports now."
 author:
   - fleetops.ping maintainers (@fleetops)
 options:
@@ -43,10 +49,11 @@ options:
 extends_documentation_fragment:
   - fleetops.ping.monogoto
   - fleetops.ping.connection
+  - fleetops.ping.reading
 attributes:
   check_mode:
     support: full
-    description: In check mode the Thing is read, never written.
+    description: In check mode the Thing is read (or taken from a young enough inventory reading), never written.
   diff_mode:
     support: full
     description: Shows C(LockMasterImei) and C(MasterIMEI) before and after.
@@ -91,9 +98,37 @@ EXAMPLES = r'''
         imei: "{{ device_imei }}"
         lock: true
       delegate_to: localhost
+
+# On the hosts of the fleetops.ping.monogoto inventory plugin (one host per SIM, connection local), each task
+# compares against the Thing the inventory listed: SIMs that are already locked cost no request.
+- name: Lock every SIM of the inventory to the IMEI its device reports
+  fleetops.ping.monogoto_thing_imei:
+    iccid: "{{ monogoto_iccid }}"
+    lock: true
+
+- name: Always read the Thing from the API in this block, never from the inventory listing
+  module_defaults:
+    group/fleetops.ping.all:
+      reading_max_age: 0
+  block:
+    - name: Release the lock
+      fleetops.ping.monogoto_thing_imei:
+        iccid: "{{ monogoto_iccid }}"
+        lock: false
 '''
 
 RETURN = r'''
+reading:
+  description:
+    - Where the comparison came from. C(source) is V(api) when the module read the object from the API, or
+      V(inventory) when it compared against the inventory reading (see O(reading_max_age)); then C(read_at) is
+      the epoch time the inventory read it and C(age_s) its age in seconds when the task started.
+  returned: success
+  type: dict
+  sample:
+    source: inventory
+    read_at: 1764000000.5
+    age_s: 12.3
 thing:
   description:
     - The Thing as it stands after the task (read again after a write). In check mode, the Thing as read with

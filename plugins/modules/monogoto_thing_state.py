@@ -17,6 +17,11 @@ description:
   - The API knows the states C(PROVISIONED), C(TEST_ACTIVE), C(SUSPENDED), C(ACTIVE) and C(RETIRED); this module
     sets C(ACTIVE) or C(SUSPENDED). Whether a transition is allowed (for example out of C(RETIRED)) is decided
     by the API, whose refusal is reported with its HTTP status and message.
+  - "On a host of the C(fleetops.ping.monogoto) inventory plugin, the C(State) of the Thing the inventory listed
+    stands in for the read while it is younger than O(reading_max_age): an unchanged SIM costs no request, a
+    change is one C(PUT). The state call carries no C(cas): a state someone else changed after the listing is
+    not seen (a SIM already in O(state) is then written again, which the API accepts; a SIM that left O(state)
+    after the listing is reported unchanged). Check mode reports from the listing too."
 author:
   - fleetops.ping maintainers (@fleetops)
 options:
@@ -34,10 +39,11 @@ options:
 extends_documentation_fragment:
   - fleetops.ping.monogoto
   - fleetops.ping.connection
+  - fleetops.ping.reading
 attributes:
   check_mode:
     support: full
-    description: In check mode the state is read, never written.
+    description: In check mode the state is read (or taken from a young enough inventory reading), never written.
   diff_mode:
     support: full
     description: Shows the state before and after.
@@ -64,6 +70,17 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+reading:
+  description:
+    - Where the comparison came from. C(source) is V(api) when the module read the object from the API, or
+      V(inventory) when it compared against the inventory reading (see O(reading_max_age)); then C(read_at) is
+      the epoch time the inventory read it and C(age_s) its age in seconds when the task started.
+  returned: success
+  type: dict
+  sample:
+    source: inventory
+    read_at: 1764000000.5
+    age_s: 12.3
 state:
   description: The state of the SIM after the task (in check mode, the state it would have).
   returned: success

@@ -17,6 +17,10 @@ description:
   - Notifications and periodic reports go to active contacts only.
   - The contact is sent as the parameter C(contactId), as the API's parameter tables name it (one example in the
     documentation writes C(contact)).
+  - "On a host of the C(fleetops.ping.pingpl) inventory plugin, the contact listing the inventory read stands in
+    for C(get-contacts) while it is younger than O(reading_max_age) and exactly one listed contact matches: an
+    unchanged contact costs no request, a change is one call and no listing. Both calls set the status
+    whatever it was; a contact someone else changed after the listing is reported unchanged."
 author:
   - fleetops.ping maintainers (@fleetops)
 options:
@@ -39,10 +43,11 @@ options:
 extends_documentation_fragment:
   - fleetops.ping.pingpl
   - fleetops.ping.connection
+  - fleetops.ping.reading
 attributes:
   check_mode:
     support: full
-    description: In check mode the contact is read, never changed.
+    description: In check mode the contact is read (or taken from a young enough inventory reading), never changed.
   diff_mode:
     support: full
     description: Shows the contact's status before and after.
@@ -70,6 +75,17 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+reading:
+  description:
+    - Where the comparison came from. C(source) is V(api) when the module read the object from the API, or
+      V(inventory) when it compared against the inventory reading (see O(reading_max_age)); then C(read_at) is
+      the epoch time the inventory read it and C(age_s) its age in seconds when the task started.
+  returned: success
+  type: dict
+  sample:
+    source: inventory
+    read_at: 1764000000.5
+    age_s: 12.3
 status:
   description: The contact's status after the task (in check mode, the status it would have).
   returned: success

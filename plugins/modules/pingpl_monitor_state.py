@@ -18,6 +18,12 @@ description:
   - A monitor whose status is C(DELETED) or C(BLOCKED) cannot be paused or resumed; the module fails and sends
     nothing.
   - ping.pl has no calls that create, edit or delete monitors.
+  - "On a host of the C(fleetops.ping.pingpl) inventory plugin, the monitor the inventory listed stands in for
+    C(get-monitors) while it is younger than O(reading_max_age) and its status is C(ACTIVE) or C(INACTIVE):
+    an unchanged monitor costs no request, a change is one C(pause-monitor) or C(start-monitor) and no listing.
+    Both calls set the status whatever it was, so a stale listing costs at most a needless call; a monitor
+    someone else paused or resumed after the listing is reported unchanged. With O(name), the listed monitor is
+    used when it carries exactly that name; that other monitors carry it too is then not checked."
 author:
   - fleetops.ping maintainers (@fleetops)
 options:
@@ -40,10 +46,11 @@ options:
 extends_documentation_fragment:
   - fleetops.ping.pingpl
   - fleetops.ping.connection
+  - fleetops.ping.reading
 attributes:
   check_mode:
     support: full
-    description: In check mode the monitor is read, never paused or resumed.
+    description: In check mode the monitor is read (or taken from a young enough inventory reading), never paused or resumed.
   diff_mode:
     support: full
     description: Shows the monitor's status before and after.
@@ -57,6 +64,12 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: Pause every monitor of the fleetops.ping.pingpl inventory tagged maintenance (no listing per host)
+  fleetops.ping.pingpl_monitor_state:
+    monitor_id: "{{ pingpl_monitor_id }}"
+    state: paused
+  when: "'maintenance' in pingpl_tags"
+
 - name: Pause the shop's registration page monitor during a deployment
   fleetops.ping.pingpl_monitor_state:
     monitor_id: 3118
@@ -72,6 +85,17 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+reading:
+  description:
+    - Where the comparison came from. C(source) is V(api) when the module read the object from the API, or
+      V(inventory) when it compared against the inventory reading (see O(reading_max_age)); then C(read_at) is
+      the epoch time the inventory read it and C(age_s) its age in seconds when the task started.
+  returned: success
+  type: dict
+  sample:
+    source: inventory
+    read_at: 1764000000.5
+    age_s: 12.3
 status:
   description: The monitor's status after the task (in check mode, the status it would have).
   returned: success

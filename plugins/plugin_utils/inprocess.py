@@ -12,6 +12,14 @@ module's own argument spec and calls the module's logic through
 under ``become`` or ``async``, when ``requests`` is missing on the controller,
 or when ``FLEETOPS_PING_IN_PROCESS=0`` is set, it executes the module as usual.
 
+A state module's action plugin names in ``READING`` the kind of inventory reading it can use
+(:mod:`reading`): the object this collection's inventory plugins read, left in the host's vars. The action
+finds it in the task's vars, keeps it only when it is about the task's object and when no write of this
+collection to that object was recorded after it was read, and hands it to the module as the option
+``inventory_reading`` on both paths; the module's logic decides whether it is young enough to use. After a
+task that changed (or failed to change) such an object, the time is recorded in the cache directory, so that a
+later task of the same run, or a cached inventory, never compares against a reading from before that write.
+
 Heavy imports stay at the top of this file and of the module_utils it loads,
 so that the controller's main process imports them once, before it forks.
 """
@@ -21,7 +29,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import hashlib
 import os
+import tempfile
+import time
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -29,9 +40,15 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.fleetops.ping.plugins.module_utils import transport as _http
+from ansible_collections.fleetops.ping.plugins.module_utils import reading as _reading
 from ansible_collections.fleetops.ping.plugins.module_utils import runner
+from ansible_collections.fleetops.ping.plugins.module_utils.pingpl import as_int
+from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
+from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import cache_dir
+from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid
 
 ENV_SWITCH = 'FLEETOPS_PING_IN_PROCESS'
+WRITTEN_DIR = 'written'
 
 
 @contextlib.contextmanager
@@ -51,10 +68,101 @@ def task_environment(env):
                 os.environ[key] = value
 
 
+# -- the record of writes that makes older inventory readings unusable -----------------------------------
+
+def _written_path(key):
+    return os.path.join(cache_dir(), WRITTEN_DIR, hashlib.sha256(key.encode('utf-8')).hexdigest()[:40])
+
+
+def last_write(key):
+    """Epoch time of the last recorded write to the object ``key``, or None."""
+    try:
+        with open(_written_path(key), 'r') as handle:
+            return _reading.as_time(handle.read().strip())
+    except (IOError, OSError):
+        return None
+
+
+def note_write(key, when=None):
+    """Record that the object ``key`` was written (or may have been) at ``when``; False when it cannot be."""
+    path = _written_path(key)
+    directory = os.path.dirname(path)
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix='.tmp-')
+        try:
+            with os.fdopen(fd, 'w') as handle:
+                handle.write(repr(time.time() if when is None else when))
+            os.rename(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except (IOError, OSError):
+        return False
+    return True
+
+
+def _iccid(value):
+    try:
+        return check_iccid(value)
+    except ModuleFailure:
+        return None
+
+
+def select(kind, args, obj, host_vars):
+    """What of ``obj`` (an inventory reading of ``kind``) is about the task's object, with the write-record keys.
+
+    Returns (object, keys), or (None, keys) when the reading is not about the task's object. The module's
+    logic checks again; this only keeps unrelated objects out of the module's arguments.
+    """
+    if kind == _reading.MONOGOTO_THING:
+        iccid = _iccid(args.get('iccid'))
+        keys = ['monogoto-thing:%s' % iccid] if iccid else []
+        if iccid is None or str(host_vars.get('monogoto_iccid')) != iccid or not isinstance(obj, dict):
+            return None, keys
+        return obj, keys
+    if kind == _reading.PINGPL_MONITOR:
+        keys = ['pingpl-monitor:%s' % i for i in (as_int(args.get('monitor_id')),) if i is not None]
+        if not isinstance(obj, dict) or as_int(obj.get('id')) is None:
+            return None, keys
+        mid = as_int(obj.get('id'))
+        if args.get('monitor_id') is not None:
+            same = as_int(args.get('monitor_id')) == mid
+        else:
+            same = args.get('name') is not None and obj.get('name') == args.get('name')
+        return (obj, sorted(set(keys + ['pingpl-monitor:%s' % mid]))) if same else (None, keys)
+    if kind == _reading.PINGPL_CONTACTS:
+        cid = as_int(args.get('contact_id'))
+        keys = ['pingpl-contact:%s' % cid] if cid is not None else []
+        if not isinstance(obj, list):
+            return None, keys
+        email = str(args.get('email') or '').strip().lower()
+        matches = [c for c in obj if isinstance(c, dict) and (
+            (cid is not None and as_int(c.get('id')) == cid)
+            or (email and str(c.get('email') or '').strip().lower() == email))]
+        keys = sorted(set(keys + ['pingpl-contact:%s' % as_int(c.get('id')) for c in matches
+                                  if as_int(c.get('id')) is not None]))
+        return (matches or None), keys
+    raise ValueError(kind)
+
+
+def written_keys(kind, args, result, keys):
+    """Keys of every object the task may have written: those known before it ran, and those it returned."""
+    found = list(keys)
+    item = result.get({_reading.PINGPL_MONITOR: 'monitor', _reading.PINGPL_CONTACTS: 'contact'}.get(kind))
+    if isinstance(item, dict) and as_int(item.get('id')) is not None:
+        found.append('%s:%s' % ('pingpl-monitor' if kind == _reading.PINGPL_MONITOR else 'pingpl-contact',
+                                as_int(item.get('id'))))
+    return sorted(set(found))
+
+
 class InProcessAction(ActionBase):
-    """Base of every fleetops.ping action plugin; a subclass only names its ``MODULE`` definition."""
+    """Base of every fleetops.ping action plugin; a subclass names its ``MODULE`` definition, and a state module
+    the kind of inventory reading it can use (``READING``, one of the kinds of :mod:`reading`)."""
 
     MODULE = None
+    READING = None
     TRANSFERS_FILES = False
     _requires_connection = True
 
@@ -74,11 +182,57 @@ class InProcessAction(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(InProcessAction, self).run(tmp, task_vars)
+        args = dict(self._task.args)
+        keys = []
+        if self.READING is not None:
+            keys = self.add_reading(args, task_vars or {})
         if self.in_process_reason() is not None:
-            result.update(self._execute_module(task_vars=task_vars))
-            return result
-        result.update(self.run_in_process())
+            result.update(self._execute_module(module_args=args, task_vars=task_vars))
+        else:
+            result.update(self.run_in_process(args))
+        if self.READING is not None:
+            self.record_write(args, result, keys)
         return result
+
+    def _template(self, value):
+        templar = getattr(self, '_templar', None)
+        return templar.template(value) if templar is not None else value
+
+    def add_reading(self, args, task_vars):
+        """Put the host's inventory reading into ``args['inventory_reading']`` when it is about the task's object.
+
+        Returns the write-record keys of the task's object. A reading is left out when the task gives
+        ``inventory_reading`` itself, when the host has none (a host from another inventory), and when a write
+        of this collection to the object was recorded at or after the time it was read.
+        """
+        kind = self.READING
+        obj_var, at_var, url_var = _reading.HOST_VARS[kind]
+        if 'inventory_reading' in args or obj_var not in task_vars:
+            return []
+        host_vars = {'monogoto_iccid': self._template(task_vars.get('monogoto_iccid'))}
+        read_at = _reading.as_time(self._template(task_vars.get(at_var)))
+        api_url = self._template(task_vars.get(url_var))
+        obj, keys = select(kind, args, self._template(task_vars.get(obj_var)), host_vars)
+        if obj is None or read_at is None or not isinstance(api_url, str):
+            return keys
+        for key in keys:
+            written = last_write(key)
+            if written is not None and written >= read_at:
+                return keys
+        args['inventory_reading'] = _reading.make(kind, obj, read_at, api_url)
+        return keys
+
+    def record_write(self, args, result, keys):
+        """After a task that wrote, or may have written, record the time against every object it touched."""
+        if self._play_context.check_mode or not (result.get('changed') or result.get('failed')):
+            return
+        when = time.time()
+        failed = [k for k in written_keys(self.READING, args, result, keys) if not note_write(k, when)]
+        if failed:
+            result.setdefault('warnings', []).append(
+                'the write could not be recorded in %s; a later task of this run may compare against the '
+                'inventory reading from before it (set reading_max_age=0 to avoid that)'
+                % os.path.join(cache_dir(), WRITTEN_DIR))
 
     def _environment(self):
         env = {}
@@ -91,9 +245,9 @@ class InProcessAction(ActionBase):
                 env.update(entry)
         return env
 
-    def run_in_process(self):
+    def run_in_process(self, args=None):
         defn = self.MODULE
-        args = dict(self._task.args)
+        args = dict(self._task.args if args is None else args)
         kwargs = defn.module_kwargs()
         validator = ArgumentSpecValidator(
             kwargs['argument_spec'],

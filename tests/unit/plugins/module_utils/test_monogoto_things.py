@@ -33,6 +33,7 @@ from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things impo
     run_thing_state,
     summarize,
 )
+from ansible_collections.fleetops.ping.plugins.module_utils.reading import MONOGOTO_THING, make as make_reading
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure, execute
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid, check_imei, check_ip
 from ansible_collections.fleetops.ping.tests.simulator.control import fresh_control
@@ -306,7 +307,7 @@ def test_imei_unchanged_costs_one_get_and_no_write(sim, monkeypatch):
 def test_imei_without_diff_returns_no_diff(sim):
     result = execute(THING_IMEI, params(sim, THING_IMEI, iccid=VENDOR_ICCID, lock=False))
     assert result.pop('api_calls') == {'requests': 2, 'throttled': 0, 'waited_s': 0.0}  # login and one GET
-    assert result == {'changed': False, 'thing': result['thing']}
+    assert result == {'changed': False, 'thing': result['thing'], 'reading': {'source': 'api'}}
 
 
 def test_lock_without_imei_locks_to_the_reported_imei(sim):
@@ -489,7 +490,7 @@ def test_state_is_idempotent_both_ways(sim):
     result = execute(THING_STATE, p, diff=True)
     assert result.pop('api_calls')['requests'] == 3  # login, GET and PUT the state
     assert result == {'changed': True, 'previous_state': 'ACTIVE', 'state': 'SUSPENDED', 'thing_id': TID,
-                      'api_message': 'Thing state updated successfully.',
+                      'api_message': 'Thing state updated successfully.', 'reading': {'source': 'api'},
                       'diff': {'before': {'state': 'ACTIVE'}, 'after': {'state': 'SUSPENDED'},
                                'before_header': TID, 'after_header': TID}}
     assert thing(sim)['State'] == 'SUSPENDED'
@@ -817,3 +818,146 @@ def test_ping_thing_without_an_ip_fails_clearly():
         run_thing_ping({'iccid': VENDOR_ICCID, 'ip': None}, fake)
     assert err.value.msg == ('ICCID 8912372646888991: the Thing reports no IP address (no IPs[].IP nor IPv4); '
                              'give ip explicitly')
+
+
+# -- comparing against the inventory reading ------------------------------------------------
+
+
+def with_reading(sim, defn, reading_thing=None, read_at=None, api_url=None, **values):
+    """Module params carrying an inventory reading of the vendor Thing, as the action plugin hands it over."""
+    p = params(sim, defn, **values)
+    p['inventory_reading'] = make_reading(
+        MONOGOTO_THING, thing(sim) if reading_thing is None else reading_thing,
+        time.time() - 5 if read_at is None else read_at, sim.url + '/monogoto/' if api_url is None else api_url)
+    return p
+
+
+def test_imei_unchanged_against_the_reading_sends_nothing(sim):
+    execute(THING_IMEI, params(sim, THING_IMEI, iccid=VENDOR_ICCID, imei=OTHER_IMEI, lock=True))
+    sim.clear_log()
+    result = execute(THING_IMEI, with_reading(sim, THING_IMEI, iccid=VENDOR_ICCID, imei=OTHER_IMEI, lock=True),
+                     diff=True)
+    assert result['changed'] is False
+    assert calls(sim) == []
+    assert result['reading']['source'] == 'inventory' and 4 <= result['reading']['age_s'] <= 60
+    assert result['thing'] == thing(sim)
+    assert result['diff']['before'] == result['diff']['after'] == {'LockMasterImei': True, 'MasterIMEI': OTHER_IMEI}
+
+
+def test_imei_check_mode_against_the_reading_sends_nothing(sim):
+    before = thing(sim)
+    result = execute(THING_IMEI, with_reading(sim, THING_IMEI, iccid=VENDOR_ICCID, imei=OTHER_IMEI, lock=True),
+                     check_mode=True, diff=True)
+    assert result['changed'] is True
+    assert result['diff']['after'] == {'LockMasterImei': True, 'MasterIMEI': OTHER_IMEI}
+    assert calls(sim) == []
+    assert thing(sim) == before
+
+
+def test_imei_change_against_the_reading_is_one_put_with_its_cas_and_no_get(sim):
+    before = thing(sim)
+    client = client_for(sim, recording=True)
+    result = run_thing_imei(with_reading(sim, THING_IMEI, iccid=VENDOR_ICCID, imei=OTHER_IMEI, lock=True), client,
+                            diff=True)
+    assert result['changed'] is True and result['reading']['source'] == 'inventory'
+    assert calls(sim) == [('POST', '/Auth'), ('PUT', '/thing/update/')]
+    puts = [r['json'] for r in client.http.session.sent if r['method'] == 'PUT']
+    assert puts == [{'cas': before['cas'], 'ThingId': TID, 'LockMasterImei': True, 'MasterIMEI': OTHER_IMEI}]
+    assert (thing(sim)['LockMasterImei'], thing(sim)['MasterIMEI']) == (True, OTHER_IMEI)
+    assert (result['thing']['LockMasterImei'], result['thing']['MasterIMEI']) == (True, OTHER_IMEI)
+    assert result['diff']['before'] == {'LockMasterImei': False, 'MasterIMEI': ''}
+    assert client.http.warnings == []
+
+
+def test_imei_stale_reading_costs_one_get_and_one_retry_never_a_lost_update(sim):
+    reading = thing(sim)
+    # Someone else changes the Thing after the inventory read it: the reading's cas is out of date.
+    other = client_for(sim)
+    other.update_thing({'cas': reading['cas'], 'ThingId': TID, 'LockMasterImei': False, 'MasterIMEI': THIRD_IMEI})
+    sim.clear_log()
+    warnings = []
+    result = execute(THING_IMEI, with_reading(sim, THING_IMEI, reading_thing=reading, iccid=VENDOR_ICCID,
+                                              imei=OTHER_IMEI, lock=True),
+                     warn=warnings.append, diff=True)
+    assert result['changed'] is True and 'failed' not in result
+    assert calls(sim) == [('PUT', '/thing/update/'), ('GET', THING_PATH), ('PUT', '/thing/update/')]  # token cached
+    assert writes(sim) == [('PUT', '/thing/update/', 409), ('PUT', '/thing/update/', 200)]
+    assert (thing(sim)['LockMasterImei'], thing(sim)['MasterIMEI']) == (True, OTHER_IMEI)
+    # The diff starts from what the re-read showed, not from the stale reading.
+    assert result['diff']['before'] == {'LockMasterImei': False, 'MasterIMEI': THIRD_IMEI}
+    assert result['diff']['after'] == {'LockMasterImei': True, 'MasterIMEI': OTHER_IMEI}
+    assert len(warnings) == 1 and 'inventory reading' in warnings[0] and 'HTTP 409' in warnings[0]
+
+
+def test_imei_stale_reading_of_a_change_already_made_ends_unchanged(sim):
+    reading = thing(sim)
+    other = client_for(sim)
+    other.update_thing({'cas': reading['cas'], 'ThingId': TID, 'LockMasterImei': True, 'MasterIMEI': OTHER_IMEI})
+    sim.clear_log()
+    result = execute(THING_IMEI, with_reading(sim, THING_IMEI, reading_thing=reading, iccid=VENDOR_ICCID,
+                                              imei=OTHER_IMEI, lock=True))
+    assert result['changed'] is False and 'failed' not in result
+    assert writes(sim) == [('PUT', '/thing/update/', 409)]
+    assert (thing(sim)['LockMasterImei'], thing(sim)['MasterIMEI']) == (True, OTHER_IMEI)
+
+
+def test_imei_lock_to_the_reported_imei_reads_the_thing_before_writing(sim):
+    """The reading's reported IMEI may be an old device's: the lock goes to the IMEI the SIM reports now."""
+    reading = dict(thing(sim))
+    reading['IMEI'] = THIRD_IMEI
+    result = execute(THING_IMEI, with_reading(sim, THING_IMEI, reading_thing=reading, iccid=VENDOR_ICCID, lock=True))
+    assert result['changed'] is True and result['reading'] == {'source': 'api'}
+    assert calls(sim)[-3:] == [('GET', THING_PATH), ('PUT', '/thing/update/'), ('GET', THING_PATH)]
+    assert thing(sim)['MasterIMEI'] == thing(sim)['IMEI'] != THIRD_IMEI
+
+
+@pytest.mark.parametrize('change, reason', [
+    ({'read_at': time.time() - 301}, 'older than reading_max_age'),
+    ({'read_at': time.time() + 60}, 'read in the future'),
+    ({'api_url': 'http://127.0.0.1:9/monogoto'}, 'another API URL'),
+    ({'reading_max_age': 0}, 'reading_max_age=0'),
+    ({'reading_thing': {'ThingId': 'ThingId_ICCID_8944500100000000012', 'cas': '1', 'LockMasterImei': True,
+                        'MasterIMEI': OTHER_IMEI, 'ExternalUniqueId': '8944500100000000012'}}, 'another Thing'),
+    ({'reading_thing': {'ThingId': TID, 'ExternalUniqueId': VENDOR_ICCID, 'LockMasterImei': True,
+                        'MasterIMEI': OTHER_IMEI}}, 'no cas'),
+    ({'read_at': 'yesterday'}, 'no time'),
+])
+def test_imei_reading_is_ignored_unless_it_fits(sim, change, reason):
+    values = dict(iccid=VENDOR_ICCID, imei=OTHER_IMEI, lock=True)
+    values.update(change)
+    p = with_reading(sim, THING_IMEI, **values)
+    result = execute(THING_IMEI, p)
+    assert result['reading'] == {'source': 'api'}, reason
+    assert calls(sim) == [('POST', '/Auth'), ('GET', THING_PATH), ('PUT', '/thing/update/'), ('GET', THING_PATH)]
+
+
+def test_reading_max_age_is_taken_from_the_environment_and_must_not_be_negative(sim, monkeypatch):
+    assert THING_IMEI.argument_spec['reading_max_age']['fallback'][1] == ['FLEETOPS_PING_READING_MAX_AGE']
+    result = execute(THING_STATE, with_reading(sim, THING_STATE, iccid=VENDOR_ICCID, state='ACTIVE', reading_max_age=-1))
+    assert result['failed'] is True
+    assert result['msg'] == 'reading_max_age: must be 0 (never use an inventory reading) or a number of seconds, found -1'
+    assert calls(sim) == []
+
+
+def test_state_against_the_reading(sim):
+    result = execute(THING_STATE, with_reading(sim, THING_STATE, iccid=VENDOR_ICCID, state='ACTIVE'), diff=True)
+    assert result['changed'] is False and calls(sim) == []
+    assert result['reading']['source'] == 'inventory'
+    result = execute(THING_STATE, with_reading(sim, THING_STATE, iccid=VENDOR_ICCID, state='SUSPENDED'),
+                     check_mode=True, diff=True)
+    assert result['changed'] is True and calls(sim) == []
+    assert result['diff'] == {'before': {'state': 'ACTIVE'}, 'after': {'state': 'SUSPENDED'},
+                              'before_header': TID, 'after_header': TID}
+    result = execute(THING_STATE, with_reading(sim, THING_STATE, iccid=VENDOR_ICCID, state='SUSPENDED'))
+    assert result['changed'] is True and result['api_message'] == 'Thing state updated successfully.'
+    assert calls(sim) == [('POST', '/Auth'), ('PUT', '/thing/%s/state/' % TID)]
+    assert thing(sim)['State'] == 'SUSPENDED'
+
+
+def test_state_reading_without_a_state_is_ignored(sim):
+    reading = dict(thing(sim))
+    del reading['State']
+    result = execute(THING_STATE, with_reading(sim, THING_STATE, reading_thing=reading, iccid=VENDOR_ICCID,
+                                               state='ACTIVE'))
+    assert result['changed'] is False and result['reading'] == {'source': 'api'}
+    assert calls(sim) == [('POST', '/Auth'), ('GET', '/thing/%s/state/' % TID)]

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import time
 
 import pytest
 
@@ -25,6 +26,7 @@ from ansible_collections.fleetops.ping.plugins.module_utils.pingpl_modules impor
     select_monitors,
     summarize_data,
 )
+from ansible_collections.fleetops.ping.plugins.module_utils.reading import PINGPL_CONTACTS, PINGPL_MONITOR, make as make_reading
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure, execute
 from ansible_collections.fleetops.ping.tests.simulator.pingpl import PINGPL_KEY
 
@@ -421,3 +423,106 @@ def test_every_module_fails_on_a_bad_key_with_the_header_and_no_write(sim, defn,
     assert 'HTTP 200' in result['msg'] and 'message=Invalid token' in result['msg']
     assert 'wrong-key-123' not in json.dumps(result)
     assert writes(sim) == []
+
+
+# -- comparing against the inventory reading ---------------------------------------------------------
+
+def monitor_of(sim, mid):
+    return [m for m in sim.state('pingpl')['monitors'] if m['id'] == mid][0]
+
+
+def read(sim, kind, obj, age=5, api_url=None):
+    return make_reading(kind, obj, time.time() - age, api_url or sim.url + '/pingpl/1.0/')
+
+
+def test_monitor_against_the_reading_sends_nothing_when_unchanged(sim):
+    reading = read(sim, PINGPL_MONITOR, monitor_of(sim, 3009))
+    result = run(sim, MONITOR_STATE, diff=True, monitor_id=3009, state='active', inventory_reading=reading)
+    assert result['changed'] is False and log(sim) == []
+    assert result['reading']['source'] == 'inventory'
+    assert result['diff']['before'] == result['diff']['after'] == {'status': 'ACTIVE'}
+    result = run(sim, MONITOR_STATE, check_mode=True, diff=True, monitor_id=3009, state='paused',
+                 inventory_reading=reading)
+    assert result['changed'] is True and result['status'] == 'INACTIVE' and log(sim) == []
+    assert monitor_status(sim, 3009) == 'ACTIVE'
+
+
+def test_monitor_change_against_the_reading_is_one_write_and_no_listing(sim):
+    reading = read(sim, PINGPL_MONITOR, monitor_of(sim, 3118))
+    result = run(sim, MONITOR_STATE, diff=True, name='Sklep - rejestracja', state='paused', inventory_reading=reading)
+    assert result['changed'] is True
+    assert paths(sim) == ['pause-monitor']
+    assert monitor_status(sim, 3118) == 'INACTIVE'
+    assert result['monitor']['status'] == 'INACTIVE' and result['monitor']['id'] == 3118
+    assert result['diff']['before'] == {'status': 'ACTIVE'} and result['diff']['after'] == {'status': 'INACTIVE'}
+
+
+def test_monitor_stale_reading_still_ends_in_the_wanted_status(sim):
+    """pause/start set a status, whatever it was: a stale reading costs at most a needless write."""
+    reading = read(sim, PINGPL_MONITOR, monitor_of(sim, 3009))
+    run(sim, MONITOR_STATE, monitor_id=3009, state='paused')
+    sim.clear_log()
+    result = run(sim, MONITOR_STATE, monitor_id=3009, state='paused', inventory_reading=reading)
+    assert result['changed'] is True and paths(sim) == ['pause-monitor']
+    assert monitor_status(sim, 3009) == 'INACTIVE'
+
+
+@pytest.mark.parametrize('values, reading_change, reason', [
+    ({'monitor_id': 3009}, {'age': 400}, 'too old'),
+    ({'monitor_id': 3009}, {'age': -30}, 'in the future'),
+    ({'monitor_id': 3009}, {'api_url': 'https://api.ping.pl/1.0'}, 'another API URL'),
+    ({'monitor_id': 3009, 'reading_max_age': 0}, {}, 'reading_max_age=0'),
+    ({'monitor_id': 3254}, {}, 'another monitor'),
+    ({'name': 'Sklep - rejestracja'}, {}, 'another name'),
+    ({'monitor_id': 3009}, {'kind': PINGPL_CONTACTS}, 'another kind'),
+])
+def test_monitor_reading_is_ignored_unless_it_fits(sim, values, reading_change, reason):
+    kind = reading_change.pop('kind', PINGPL_MONITOR)
+    reading = read(sim, kind, monitor_of(sim, 3009), **reading_change)
+    values = dict(values, state='active', inventory_reading=reading)
+    result = execute(MONITOR_STATE, params(sim, MONITOR_STATE, **values))
+    assert result['reading'] == {'source': 'api'}, reason
+    assert paths(sim) == ['get-monitors']
+
+
+def test_monitor_reading_of_a_deleted_monitor_is_left_to_the_api(sim):
+    monitor = dict(monitor_of(sim, 3009), status='DELETED')
+    result = run(sim, MONITOR_STATE, monitor_id=3009, state='active', inventory_reading=read(sim, PINGPL_MONITOR, monitor))
+    assert result['changed'] is False and result['reading'] == {'source': 'api'}
+    assert paths(sim) == ['get-monitors']
+
+
+def contacts_reading(sim, age=5):
+    return read(sim, PINGPL_CONTACTS, sim.state('pingpl')['contacts'], age=age)
+
+
+def test_contact_against_the_reading(sim):
+    reading = contacts_reading(sim)
+    result = run(sim, CONTACT_STATE, contact_id=123, state='active', inventory_reading=reading)
+    assert result['changed'] is False and log(sim) == [] and result['reading']['source'] == 'inventory'
+    result = run(sim, CONTACT_STATE, check_mode=True, email='USER@example.com', state='inactive',
+                 inventory_reading=reading)
+    assert result['changed'] is True and log(sim) == []
+    result = run(sim, CONTACT_STATE, diff=True, email='user@example.com', state='inactive', inventory_reading=reading)
+    assert result['changed'] is True and writes(sim) == paths(sim) == ['deactivate-contact']
+    assert contact_status(sim, 123) == 'INACTIVE' and result['contact']['status'] == 'INACTIVE'
+    assert result['diff']['before'] == {'status': 'ACTIVE'}
+
+
+def test_contact_reading_with_a_shared_email_or_no_match_is_left_to_the_api(sim):
+    reading = contacts_reading(sim)
+    result = run(sim, CONTACT_STATE, email='oncall@fleetops.example', state='active', inventory_reading=reading)
+    assert result['failed'] is True and 'give contact_id instead' in result['msg']
+    assert paths(sim) == ['get-contacts']
+    sim.clear_log()
+    result = run(sim, CONTACT_STATE, contact_id=999, state='active', inventory_reading=reading)
+    assert result['failed'] is True and paths(sim) == ['get-contacts']
+    sim.clear_log()
+    result = run(sim, CONTACT_STATE, contact_id=123, state='active', inventory_reading=contacts_reading(sim, age=301))
+    assert result['reading'] == {'source': 'api'} and paths(sim) == ['get-contacts']
+
+
+def test_negative_reading_max_age_fails_before_any_request(sim):
+    result = run(sim, CONTACT_STATE, contact_id=123, state='active', reading_max_age=-5)
+    assert result['failed'] is True and result['msg'].startswith('reading_max_age: must be 0')
+    assert log(sim) == []
