@@ -220,7 +220,7 @@ class DriftReport:
         def walk(value):
             if isinstance(value, dict):
                 for key, val in value.items():
-                    if key in self.secret_options and isinstance(val, (str, int)) and not isinstance(val, bool):
+                    if key in self.secret_options and isinstance(val, (str, int)) and not isinstance(val, bool) and '{{' not in str(val):
                         found.add(str(val))
                     walk(val)
             elif isinstance(value, (list, tuple)):
@@ -385,6 +385,8 @@ class DriftReport:
         root = ET.Element('testsuites', name='fleetops.ping.drift', tests=str(tests), failures=str(failures),
                           errors=str(errors), skipped=str(skipped))
         root.append(suite)
+        if hasattr(ET, 'indent'):
+            ET.indent(root)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
 
     # -- Markdown -----------------------------------------------------------
