@@ -44,7 +44,8 @@ description:
     C(ansible-playbook)'s own. Runs that are not in check mode report what changed but never change the status."
   - Enable it in C(ansible.cfg) with C(callbacks_enabled = fleetops.ping.drift) in the C([defaults]) section, or
     with C(ANSIBLE_CALLBACKS_ENABLED=fleetops.ping.drift).
-version_added: 1.1.0
+  - C(docs/ci.md) in the collection has a GitHub Actions workflow and a GitLab CI job built on it.
+version_added: 0.1.0
 author: fleetops.ping contributors
 requirements:
   - enable in configuration (C(callbacks_enabled) or C(ANSIBLE_CALLBACKS_ENABLED))
@@ -83,10 +84,6 @@ options:
     ini:
       - section: fleetops_ping_drift
         key: step_summary
-seealso:
-  - name: Drift gate in CI
-    description: GitHub Actions and GitLab CI examples (docs/ci.md in the collection).
-    link: https://github.com/fleetops/fleetops.ping/blob/main/docs/ci.md
 '''
 
 EXAMPLES = r'''
