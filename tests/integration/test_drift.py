@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) fleetops.ping contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The drift gate end to end: the demo playbook in check mode with the fleetops.ping.drift callback.
+
+The simulator is drifted on purpose through the vendors' APIs (two SIMs unlocked
+with a cas-checked update, one ping.pl monitor paused) after the demo was
+applied. ``ansible-playbook --check --diff`` with the callback must then exit
+with the chosen status and report exactly those objects with their before and
+after, in JSON, JUnit XML and Markdown, and append the Markdown to
+GITHUB_STEP_SUMMARY; a failing run keeps ansible-playbook's own status; after
+an apply the same check exits 0 with ``drift: false``. No secret the simulator
+knows may show up in any report or in the output.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BIN = os.path.dirname(sys.executable)
+PLAYBOOK = os.path.join(ROOT, 'playbooks', 'demo.yml')
+
+
+def demo_inventory():
+    """The inventory `make demo` gives the demo playbook (.ci/demo.sh), so that this test follows it."""
+    with open(os.path.join(ROOT, '.ci', 'demo.sh'), encoding='utf-8') as handle:
+        found = re.search(r'ansible-playbook"? -i (\S+) playbooks/demo.yml', handle.read())
+    return os.path.join(ROOT, found.group(1) if found else os.path.join('playbooks', 'inventory'))
+
+
+INVENTORY = demo_inventory()
+# The demo's own credentials for the simulator (playbooks/demo.yml), used to drift it as a person would.
+USERNAME = 'demo@fleetops.example'
+PASSWORD = 'demo-password'
+PINGPL_KEY = 'pingpl-demo-key-7f3a9c'
+DRIFT_STATUS = 3
+UNLOCKED = ('8944500100000000020', '8944500100000000053')
+PAUSED_MONITOR = 3118
+REPORTS = ('drift.json', 'drift.junit.xml', 'drift.md')
+
+
+def collections_path(tmp):
+    """A directory whose ansible_collections/fleetops/ping is this checkout."""
+    parts = ROOT.split(os.sep)
+    if parts[-3:-2] == ['ansible_collections']:
+        return os.sep.join(parts[:-3])
+    os.makedirs(os.path.join(tmp, 'ansible_collections', 'fleetops'))
+    os.symlink(ROOT, os.path.join(tmp, 'ansible_collections', 'fleetops', 'ping'))
+    return tmp
+
+
+@pytest.fixture(scope='module')
+def simulator():
+    tmp = tempfile.mkdtemp(prefix='fleetops-drift-')
+    port_file = os.path.join(tmp, 'url')
+    proc = subprocess.Popen([sys.executable, '-m', 'tests.simulator', '--port', '0', '--port-file', port_file],
+                            cwd=ROOT, stdout=subprocess.DEVNULL)
+    deadline = time.time() + 20
+    while not os.path.exists(port_file):
+        if time.time() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail('the simulator did not start')
+        time.sleep(0.05)
+    with open(port_file) as handle:
+        url = handle.read().strip()
+    yield url, collections_path(tmp)
+    proc.terminate()
+    proc.wait(10)
+
+
+def call(url, method, path, body=None, headers=None, form=None):
+    """One request to the simulator; JSON in and out, or a form for ping.pl."""
+    all_headers = {'Content-Type': 'application/json'}
+    data = None
+    if form is not None:
+        all_headers['Content-Type'] = 'application/x-www-form-urlencoded'
+        data = urlencode(form).encode('utf-8')
+    elif body is not None:
+        data = json.dumps(body).encode('utf-8')
+    all_headers.update(headers or {})
+    req = Request(url + path, data=data, method=method, headers=all_headers)
+    with urlopen(req, timeout=10) as resp:  # nosec - loopback only
+        raw = resp.read().decode('utf-8')
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def drift_on_purpose(url):
+    """Unlock two SIMs (a cas-checked Thing update, as the Monogoto console does) and pause one ping.pl monitor."""
+    token = call(url, 'POST', '/monogoto/Auth', {'UserName': USERNAME, 'Password': PASSWORD})['token']
+    auth = {'Authorization': 'Bearer ' + token}
+    for iccid in UNLOCKED:
+        thing_id = 'ThingId_ICCID_' + iccid
+        thing = call(url, 'GET', '/monogoto/thing/' + thing_id, headers=auth)
+        assert thing['LockMasterImei'] is True, 'the demo should have locked %s' % iccid
+        call(url, 'PUT', '/monogoto/thing/update', {'ThingId': thing_id, 'cas': thing['cas'], 'LockMasterImei': False}, headers=auth)
+    answer = call(url, 'POST', '/pingpl/1.0/pause-monitor', form={'token': PINGPL_KEY, 'monitorId': PAUSED_MONITOR})
+    assert answer['header']['status'] == 'OK', answer
+    things = call(url, 'GET', '/_sim/state/monogoto')['things']
+    assert [things['ThingId_ICCID_' + i]['LockMasterImei'] for i in UNLOCKED] == [False, False]
+
+
+def run_demo(url, coll_path, tmp_path, name, check=False, gate=True, extra_env=None):
+    env = dict(os.environ)
+    for key in list(env):
+        if key.startswith(('MONOGOTO_', 'PINGPL_', 'PINGASSET_', 'FLEETOPS_PING_', 'GITHUB_')):
+            del env[key]
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': coll_path,
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'FLEETOPS_PING_CACHE_DIR': str(tmp_path / ('cache-' + name)),
+    })
+    report_dir = tmp_path / ('reports-' + name)
+    if gate:
+        env.update({
+            'ANSIBLE_CALLBACKS_ENABLED': 'fleetops.ping.drift',
+            'FLEETOPS_PING_DRIFT_DIR': str(report_dir),
+            'FLEETOPS_PING_DRIFT_EXIT_CODE': str(DRIFT_STATUS),
+        })
+    env.update(extra_env or {})
+    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, PLAYBOOK, '-e', 'sim_url=' + url]
+    if check:
+        cmd += ['--check', '--diff']
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=600, check=False)
+    (tmp_path / ('output-%s.txt' % name)).write_text(proc.stdout)
+    return proc, report_dir
+
+
+def read_reports(report_dir):
+    texts = dict((name, (report_dir / name).read_text(encoding='utf-8')) for name in REPORTS)
+    return json.loads(texts['drift.json']), ET.fromstring(texts['drift.junit.xml'].encode('utf-8')), texts
+
+
+def assert_no_secret(url, *texts):
+    secrets = [s for s in call(url, 'GET', '/_sim/secrets') if len(s) >= 6]
+    assert secrets, 'the simulator named no secret'
+    for text in texts:
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, '%d simulator secret(s) found in a report or output' % len(leaked)
+
+
+def without_source_excerpts(output):
+    """The output without the playbook excerpts ansible-core 2.19 prints around a failed task ("13   password: ...").
+
+    The demo playbook carries the simulator's credentials as literals, so those excerpts show them; that is
+    ansible-core's display of the playbook's own text, not something this callback or the modules emit.
+    """
+    with open(PLAYBOOK, encoding='utf-8') as handle:
+        source = set(line.rstrip() for line in handle)
+    kept = []
+    for line in output.splitlines():
+        match = re.match(r'^\s*\d+\s+(.*)$', line)
+        if match and any(src.endswith(match.group(1).rstrip()) for src in source if src.strip()):
+            continue
+        kept.append(line)
+    return '\n'.join(kept)
+
+
+def changed_objects(data):
+    return sorted((c['action'].rsplit('.', 1)[-1], c.get('object')) for c in data['changed'])
+
+
+def test_drift_gate(simulator, tmp_path):
+    url, coll_path = simulator
+    call(url, 'POST', '/_sim/reset')
+
+    proc, _ = run_demo(url, coll_path, tmp_path, 'apply1', gate=False)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    drift_on_purpose(url)
+    writes_before = [e for e in call(url, 'GET', '/_sim/log') if e['write']]
+
+    # The check run with the gate on: the chosen status, exactly the drifted objects, the step summary.
+    summary = tmp_path / 'step-summary.md'
+    summary.write_text('## Earlier step\n', encoding='utf-8')
+    proc, reports = run_demo(url, coll_path, tmp_path, 'check1', check=True,
+                             extra_env={'GITHUB_STEP_SUMMARY': str(summary)})
+    output = proc.stdout
+    assert proc.returncode == DRIFT_STATUS, 'exit status %d, not %d:\n%s' % (proc.returncode, DRIFT_STATUS, output[-4000:])
+    assert 'PLAY RECAP' in output and 'failed=0' in output
+    assert 'fleetops.ping.drift: 3 object(s) would change' in output
+    assert [e for e in call(url, 'GET', '/_sim/log') if e['write']] == writes_before, 'check mode wrote to an API'
+
+    data, junit, texts = read_reports(reports)
+    assert data['drift'] is True and data['check_mode'] is True and data['diff_mode'] is True
+    assert data['playbook'].endswith('demo.yml') and data['timestamp'].endswith('Z')
+    expected = sorted([('monogoto_thing_imei', 'ThingId_ICCID_' + i) for i in UNLOCKED]
+                      + [('pingpl_monitor_state', "monitor %d ('Sklep - rejestracja')" % PAUSED_MONITOR)])
+    assert changed_objects(data) == expected
+    for entry in data['changed']:
+        assert len(entry['diff']) == 1
+        diff = entry['diff'][0]
+        if entry['action'].endswith('monogoto_thing_imei'):
+            assert diff['before']['LockMasterImei'] is False and diff['after']['LockMasterImei'] is True
+            assert diff['before']['MasterIMEI'] == diff['after']['MasterIMEI']
+        else:
+            assert diff == {'before': {'status': 'INACTIVE'}, 'after': {'status': 'ACTIVE'},
+                            'before_header': entry['object'], 'after_header': entry['object']}
+    assert data['failures'] == [] and data['unreachable'] == []
+    assert data['summary']['objects'] == 3 and data['summary']['by_api'] == {'Monogoto': 2, 'ping.pl': 1}
+    assert sum(h['changed'] for h in data['hosts'].values()) == 3
+
+    suite = junit.find('testsuite')
+    failures = [(c.get('classname'), c.find('failure')) for c in suite.findall('testcase') if c.find('failure') is not None]
+    assert suite.get('failures') == '3' and suite.get('errors') == '0' and len(failures) == 3
+    failure_texts = '\n'.join(f.text for _h, f in failures)
+    for iccid in UNLOCKED:
+        assert '--- before: ThingId_ICCID_%s' % iccid in failure_texts
+    assert '-    "LockMasterImei": false,\n+    "LockMasterImei": true,' in failure_texts
+    assert '-    "status": "INACTIVE"\n+    "status": "ACTIVE"' in failure_texts
+    assert int(suite.get('tests')) > 3
+
+    md = texts['drift.md']
+    assert '**Drift: 3 objects would change** (check mode, diff on;' in md
+    for iccid in UNLOCKED:
+        assert 'ThingId_ICCID_%s LockMasterImei: false \u2192 true' % iccid in md
+    assert 'status: INACTIVE \u2192 ACTIVE' in md
+    assert summary.read_text(encoding='utf-8') == '## Earlier step\n' + md + '\n'
+    assert_no_secret(url, output, *texts.values())
+    print('\n--- drift.md of the check run ---\n' + md)
+
+    # A run that fails keeps ansible-playbook's own status even though it found drift: the PING asset API fails
+    # (after the SIMs and monitors were checked) when the configuration task reads its configurations.
+    call(url, 'POST', '/_sim/faults', {'api': 'pingasset', 'path': 'configurations', 'status': 500, 'times': -1,
+                                       'body': '{"detail": "Internal server error"}'})
+    try:
+        proc, reports = run_demo(url, coll_path, tmp_path, 'failing', check=True)
+    finally:
+        call(url, 'DELETE', '/_sim/faults')
+    assert proc.returncode == 2, 'exit status %d, not ansible-playbook\'s 2:\n%s' % (proc.returncode, proc.stdout[-4000:])
+    data, junit, texts = read_reports(reports)
+    assert changed_objects(data) == expected, 'the drift found before the failure is reported'
+    assert [(f['action'], 'HTTP 500' in f['msg']) for f in data['failures']] == [('fleetops.ping.pingasset_configuration', True)]
+    assert junit.find('testsuite').get('errors') == '1' and junit.find('testsuite').get('failures') == '3'
+    assert 'did not complete cleanly' in texts['drift.md']
+    assert_no_secret(url, without_source_excerpts(proc.stdout), *texts.values())
+
+    # After the apply, the same check finds nothing and exits 0.
+    proc, _ = run_demo(url, coll_path, tmp_path, 'apply2', gate=False)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    proc, reports = run_demo(url, coll_path, tmp_path, 'check2', check=True)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    data, junit, texts = read_reports(reports)
+    assert data['drift'] is False and data['changed'] == [] and junit.find('testsuite').get('failures') == '0'
+    assert '**No drift**' in texts['drift.md']
+    assert_no_secret(url, proc.stdout, *texts.values())
