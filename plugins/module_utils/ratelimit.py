@@ -50,9 +50,11 @@ from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import c
 
 BETA = 0.7          # multiplicative cut on a throttle
 TAU = 1.0           # seconds: time constant of the measured rates
-RECOVERY = 6.0      # seconds after a cut (and after its pause) to grow back to the throttled rate ...
-CUBIC_MIN = 0.05    # ... or less for small rates: the smallest cubic scale (requests/s per s^3), so that a rate
-                    # cut deep still grows back and beyond within seconds
+# Seconds after a cut (and after its pause) to grow back to the throttled rate, or less for small rates:
+# CUBIC_MIN is the smallest cubic scale (requests/s per s^3), so that a rate cut deep still grows back and
+# beyond within seconds.
+RECOVERY = 6.0
+CUBIC_MIN = 0.05
 MIN_RATE = 0.5      # requests per second: the adaptive rate never goes below this
 BLOCK_CAP = 30.0    # seconds: the longest shared pause one Retry-After may impose
 RECHECK = 0.001     # seconds: a pause shorter than this is not worth a second look at the state

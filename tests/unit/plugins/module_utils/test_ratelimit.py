@@ -367,4 +367,3 @@ def test_login_and_calls_of_a_client_take_turns(sim, cache):
     client.get_thing(VENDOR_ICCID)
     assert client.http.api_calls()['requests'] == 2
     assert client.http.limiter.snapshot()['send_rate'] > 1.0  # both the login and the GET were counted
-
