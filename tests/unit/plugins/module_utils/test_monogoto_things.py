@@ -963,3 +963,13 @@ def test_state_reading_without_a_state_is_ignored(sim):
                                                state='ACTIVE'))
     assert result['changed'] is False and result['reading'] == {'source': 'api'}
     assert calls(sim) == [('POST', '/Auth'), ('GET', '/thing/%s/state/' % TID)]
+
+
+def test_imei_reading_without_a_reported_imei_is_checked_against_the_api(sim):
+    reading = dict(thing(sim))
+    reading['IMEI'] = ''
+    result = execute(THING_IMEI, with_reading(sim, THING_IMEI, reading_thing=reading, iccid=VENDOR_ICCID, lock=True),
+                     check_mode=True)
+    assert result['changed'] is True and result['reading'] == {'source': 'api'}
+    assert result['thing']['MasterIMEI'] == thing(sim)['IMEI']
+    assert calls(sim) == [('POST', '/Auth'), ('GET', THING_PATH)]
