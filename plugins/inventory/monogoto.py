@@ -161,4 +161,3 @@ class InventoryModule(FleetopsInventory):
             for key, value in (status or {}).items():
                 variables.setdefault('monogoto_%s' % snake(key), value)
         return variables
-

@@ -171,4 +171,3 @@ class InventoryModule(FleetopsInventory):
             variables['pingasset_imei'] = str(variables['pingasset_imei'])
         variables['pingasset_device'] = obj
         return variables
-
