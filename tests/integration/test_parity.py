@@ -28,6 +28,8 @@ PARITY = sorted(glob.glob(os.path.join(HERE, 'parity', '*.yml')))
 # Keys that only the module path adds, or that name the execution path.
 PATH_ONLY_KEYS = frozenset(('_ansible_parsed', '_ansible_no_log', '_ansible_verbose_always', 'exception',
                             'module_stderr', 'module_stdout'))
+# When an inventory reading was taken, and how old it was when each path looked at it: each run has its own clock.
+CLOCK_KEYS = frozenset(('read_at', 'age_s'))
 NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
@@ -38,7 +40,7 @@ WAITED = re.compile(r'waited [0-9.]+ s')
 def normalize(value, key=None):
     if isinstance(value, dict):
         return dict((k, '(seconds)' if k == 'waited_s' else normalize(v, k))
-                    for k, v in value.items() if k not in PATH_ONLY_KEYS)
+                    for k, v in value.items() if k not in PATH_ONLY_KEYS | CLOCK_KEYS)
     if isinstance(value, list):
         return [normalize(v, key) for v in value]
     if key == 'warnings' and isinstance(value, str):
