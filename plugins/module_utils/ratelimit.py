@@ -50,16 +50,17 @@ from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import c
 
 BETA = 0.7          # multiplicative cut on a throttle
 TAU = 1.0           # seconds: time constant of the measured rates
-RECOVERY = 6.0      # seconds after a cut (and after its pause) to grow back to the throttled rate
-CUBIC_MIN = 0.05    # smallest cubic scale (requests/s per s^3): small rates still recover within seconds
+RECOVERY = 6.0      # seconds after a cut (and after its pause) to grow back to the throttled rate ...
+CUBIC_MIN = 0.05    # ... or less for small rates: the smallest cubic scale (requests/s per s^3), so that a rate
+                    # cut deep still grows back and beyond within seconds
 MIN_RATE = 0.5      # requests per second: the adaptive rate never goes below this
 BLOCK_CAP = 30.0    # seconds: the longest shared pause one Retry-After may impose
 RECHECK = 0.001     # seconds: a pause shorter than this is not worth a second look at the state
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
-           'tat', 'blocked_until', 'block_start', 'throttles', 'rate')
+           'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling')
 _STRUCT = struct.Struct('<%dd' % len(_FIELDS))
-_VERSION = 1.0
+_VERSION = 2.0
 
 
 class State:
@@ -93,11 +94,18 @@ def decayed(rate, since, now, state):
     return rate * math.exp(-dt / TAU)
 
 
+def _cubic_scale(w_max):
+    return max(w_max * (1.0 - BETA) / RECOVERY ** 3, CUBIC_MIN)
+
+
+def recovery_time(w_max):
+    """Seconds the cubic takes to grow back from BETA * w_max to w_max: RECOVERY, or less for small rates."""
+    return (w_max * (1.0 - BETA) / _cubic_scale(w_max)) ** (1.0 / 3.0)
+
+
 def cubic_rate(w_max, elapsed):
     """The adaptive rate ``elapsed`` seconds after a cut from ``w_max`` (BETA * w_max at 0, w_max at K)."""
-    scale = max(w_max * (1.0 - BETA) / RECOVERY ** 3, CUBIC_MIN)
-    k = (w_max * (1.0 - BETA) / scale) ** (1.0 / 3.0)
-    return max(MIN_RATE, scale * (max(0.0, elapsed) - k) ** 3 + w_max)
+    return max(MIN_RATE, _cubic_scale(w_max) * (max(0.0, elapsed) - recovery_time(w_max)) ** 3 + w_max)
 
 
 class RateLimiter:
@@ -118,6 +126,7 @@ class RateLimiter:
         self.block_cap = float(block_cap)
         self._clock = clock
         self._sleep = sleep
+        self.last_send_at = None  # when the last acquire() let its request go (for tests and diagnostics)
         self._memory = None      # the state kept in this process when no file can be used
         self._memory_lock = threading.Lock()
 
@@ -174,6 +183,11 @@ class RateLimiter:
             rate = self.max_rate if rate is None else min(rate, self.max_rate)
         return rate
 
+    def rate_at(self, now=None):
+        """The requests per second allowed at ``now`` (default: the clock), or None for no limit."""
+        with self._locked() as state:
+            return self.current_rate(state, self._clock() if now is None else now)
+
     # -- before a request -----------------------------------------------------
     def acquire(self):
         """Wait for this process's turn to send one request; return the seconds waited."""
@@ -197,6 +211,7 @@ class RateLimiter:
                     state.send_rate = decayed(state.send_rate, state.send_t, when, state) + 1.0 / TAU
                     state.send_t = when
                     count = False
+            self.last_send_at = send_at
             wait = send_at - now
             if wait <= 0:
                 return waited
@@ -213,12 +228,21 @@ class RateLimiter:
             return state.blocked_until > now + RECHECK
 
     # -- after an answer ------------------------------------------------------
-    def record_ok(self):
-        """The API accepted a request (anything but a throttle or a failure to connect)."""
+    def record_ok(self, sent_at=None):
+        """The API accepted a request sent at ``sent_at`` (any answer but a throttle).
+
+        An acceptance of a request that was already on its way when the rate was last cut shows that the
+        API took more than was measured at the cut (its answer had not come back yet): the cut is corrected
+        upwards, never beyond the rate in force before it. Forks that start together all have a request in
+        flight when the first throttle comes back, so this matters most at the start.
+        """
         with self._locked() as state:
             now = max(self._clock(), state.ok_t)
             state.ok_rate = decayed(state.ok_rate, state.ok_t, now, state) + 1.0 / TAU
             state.ok_t = now
+            if (self.adaptive and state.engaged and sent_at is not None and sent_at < state.cut_at
+                    and state.ok_rate > state.w_max and now - state.cut_at < TAU):
+                state.w_max = min(state.ok_rate, state.w_ceiling) if state.w_ceiling else state.ok_rate
 
     def record_throttle(self, retry_after=None, sent_at=None):
         """The API throttled a request sent at ``sent_at`` (HTTP 429, or 503 with Retry-After).
@@ -246,6 +270,7 @@ class RateLimiter:
                 if state.engaged and in_force is not None:
                     measured.append(in_force)
                 w_max = max(MIN_RATE / BETA, min(measured))
+                state.w_ceiling = max(measured)
                 state.engaged = 1.0
                 state.w_max = w_max
                 state.cut_at = now

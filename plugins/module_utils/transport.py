@@ -379,7 +379,7 @@ class HttpClient:
                     if self.limiter is not None:
                         self.limiter.record_throttle(retry_after, sent_at)
                 elif self.limiter is not None:
-                    self.limiter.record_ok()
+                    self.limiter.record_ok(sent_at)
                 if status in ok:
                     return self._response(resp)
                 if retry_after is not None:

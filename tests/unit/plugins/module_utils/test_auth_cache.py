@@ -7,7 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import binascii
 import fcntl
+import hashlib
+import hmac
 import json
 import multiprocessing
 import os
@@ -20,9 +23,11 @@ import pytest
 from ansible_collections.fleetops.ping.plugins.module_utils import token_cache
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import MonogotoClient
+from ansible_collections.fleetops.ping.plugins.module_utils.pingasset import PingAssetClient
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.fleetops.ping.tests.simulator.monogoto import PASSWORD, USERNAME, VENDOR_ICCID
+from ansible_collections.fleetops.ping.tests.simulator.pingasset import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 THING_PATH = '/thing/ThingId_ICCID_' + VENDOR_ICCID
 
@@ -328,3 +333,96 @@ def test_concurrent_processes_with_an_empty_cache_log_in_once(sim, cache_dir):
     assert [p.exitcode for p in procs] == [0] * 5
     assert len(logins(sim)) == 1
     assert len([e for e in sim.log() if e['path'] == THING_PATH]) == 5
+
+
+# -- the cache key is bound to the secret -----------------------------------------
+
+def test_keyed_digest_is_an_hmac_under_a_per_user_key(cache_dir):
+    digest = token_cache.keyed_digest('s3cr3t-password')
+    assert digest == token_cache.keyed_digest('s3cr3t-password')
+    assert digest != token_cache.keyed_digest('s3cr3t-passwore')
+    assert len(digest) == 64 and int(digest, 16) >= 0
+    # Not a plain hash that could be tested against guesses without the key.
+    assert digest != hashlib.sha256(b's3cr3t-password').hexdigest()
+    key_file = cache_dir / token_cache.DIGEST_KEY_FILE
+    assert stat.S_IMODE(os.stat(str(cache_dir)).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(str(key_file)).st_mode) == 0o600
+    key = binascii.unhexlify(key_file.read_text().strip())
+    assert len(key) == 32
+    assert digest == hmac.new(key, b's3cr3t-password', hashlib.sha256).hexdigest()
+
+
+def test_keyed_digest_differs_between_users(tmp_path, monkeypatch):
+    """Another user (another cache directory) has another key: the same secret gives another digest."""
+    monkeypatch.setenv('FLEETOPS_PING_CACHE_DIR', str(tmp_path / 'alice'))
+    alice = token_cache.keyed_digest('shared-secret')
+    monkeypatch.setenv('FLEETOPS_PING_CACHE_DIR', str(tmp_path / 'bob'))
+    assert token_cache.keyed_digest('shared-secret') != alice
+
+
+def _digest_worker(queue):
+    queue.put(token_cache.keyed_digest('same-secret'))
+
+
+def test_processes_creating_the_key_together_agree_on_it(cache_dir):
+    ctx = multiprocessing.get_context('fork')
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_digest_worker, args=(queue,)) for dummy in range(6)]
+    for proc in procs:
+        proc.start()
+    digests = [queue.get(timeout=30) for dummy in procs]
+    for proc in procs:
+        proc.join(30)
+    assert len(set(digests)) == 1
+    assert digests[0] == token_cache.keyed_digest('same-secret')
+    assert not [n for n in os.listdir(str(cache_dir)) if n.startswith('.tmp')]
+
+
+def test_a_wrong_password_fails_although_a_token_is_cached(sim, cache_dir):
+    new_client(sim).get_thing(VENDOR_ICCID)
+    assert len(logins(sim)) == 1
+    wrong = new_client(sim, password='a-wrong-password')
+    with pytest.raises(ApiError) as err:
+        wrong.get_thing(VENDOR_ICCID)
+    assert str(err.value) == 'POST /Auth: HTTP 401 Unauthorized: Invalid user name or password'
+    assert 'a-wrong-password' not in str(err.value)
+    # The right password still uses the token it obtained: no second login.
+    right = new_client(sim)
+    assert right.get_thing(VENDOR_ICCID)['ExternalUniqueId'] == VENDOR_ICCID
+    assert right.auth.logins == 0
+    assert [(e['path'], e['status']) for e in logins(sim)] == [('/Auth', 200), ('/Auth', 401)]
+
+
+def test_a_rotated_password_logs_in_with_the_new_one_at_once(sim, cache_dir):
+    """A token cached under the old password is not used with another one: the next task logs in with it."""
+    old = user_cache(sim, password='the-old-password')
+    old.save({'token': 'token-of-the-old-password', 'expires_at': time.time() + 3600})
+    client = new_client(sim)  # PASSWORD is the password now
+    assert client.get_thing(VENDOR_ICCID)['ExternalUniqueId'] == VENDOR_ICCID
+    assert client.auth.logins == 1 and client.auth.entry['token'] != 'token-of-the-old-password'
+    assert [(e['method'], e['path']) for e in sim.log()] == [('POST', '/Auth'), ('GET', THING_PATH)]
+
+
+def test_a_wrong_client_secret_fails_although_a_token_is_cached(sim, cache_dir):
+    url = sim.url + '/pingasset'
+    PingAssetClient(url, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, timeout=5).account()
+    wrong = PingAssetClient(url, client_id=DEMO_CLIENT_ID, client_secret='not-the-client-secret', timeout=5)
+    with pytest.raises(ApiError) as err:
+        wrong.account()
+    assert err.value.status == 401 and str(err.value).startswith('POST /auth/token/: HTTP 401')
+    assert 'invalid_client' in str(err.value) and 'not-the-client-secret' not in str(err.value)
+    again = PingAssetClient(url, client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, timeout=5)
+    again.account()
+    assert again.auth.logins == 0
+    tokens = [e for e in sim.log() if e['api'] == 'pingasset' and e['path'] == '/auth/token/']
+    assert [e['status'] for e in tokens] == [200, 401]
+
+
+def test_no_file_in_the_cache_holds_the_secret_or_a_plain_hash_of_it(sim, cache_dir):
+    new_client(sim).get_thing(VENDOR_ICCID)
+    needles = [PASSWORD, hashlib.sha256(PASSWORD.encode()).hexdigest(), token_cache.keyed_digest(PASSWORD)]
+    for name in os.listdir(str(cache_dir)):
+        with open(str(cache_dir / name), 'rb') as handle:
+            content = handle.read().decode('latin-1')
+        for needle in needles:
+            assert needle not in content and needle not in name

@@ -104,7 +104,7 @@ def test_run_module_passes_check_mode_diff_and_warnings(monkeypatch):
 
     def run(params, client, check_mode=False, diff=False):
         seen.update(check_mode=check_mode, diff=diff)
-        client.http.warn('GET /x: HTTP 429; retry 1 of 3 in 1.0s (Retry-After)')
+        client.http.warn('ICCID 1: the update met a CAS conflict')
         return {'changed': True, 'diff': {'before': 1, 'after': 2}}
 
     def factory(params, warn):
@@ -116,4 +116,59 @@ def test_run_module_passes_check_mode_diff_and_warnings(monkeypatch):
         run_module(module, ModuleDef('fake', {}, run, client_factory=factory))
     assert seen == {'check_mode': True, 'diff': True}
     assert module.exited['changed'] is True and module.exited['diff'] == {'before': 1, 'after': 2}
-    assert module.warnings == ['GET /x: HTTP 429; retry 1 of 3 in 1.0s (Retry-After)']
+    assert module.warnings == ['ICCID 1: the update met a CAS conflict']
+    assert module.exited['api_calls'] == {'requests': 0, 'throttled': 0, 'waited_s': 0.0}
+
+
+# -- what the calls cost: api_calls and one summary warning ---------------------------
+
+def counted(throttled=0, retried=(), requests=1, waited=0.0):
+    """A run that leaves the client's counters as a throttled or retried task would."""
+    def run(params, client, check_mode=False, diff=False):
+        http = client.http
+        http.api_title = 'Monogoto API'
+        http._count(requests_sent=requests, throttled=throttled, waited=waited)
+        for what in retried:
+            http._count(retried=what)
+        return {'changed': False}
+    return run
+
+
+def test_every_result_carries_api_calls_and_no_warning_when_nothing_was_retried():
+    warnings = []
+    result = execute(definition(counted(requests=3, waited=0.25)), {}, warn=warnings.append)
+    assert result['api_calls'] == {'requests': 3, 'throttled': 0, 'waited_s': 0.25}
+    assert warnings == [] and 'warnings' not in result
+
+
+def test_a_throttled_task_gets_one_warning_that_sums_it_up():
+    warnings = []
+    retried = ['GET /thing/ThingId_ICCID_1: HTTP 429 with Retry-After'] * 4 + ['PUT /thing/update/: HTTP 503']
+    result = execute(definition(counted(throttled=4, retried=retried, requests=7, waited=3.24)), {},
+                     warn=warnings.append)
+    assert result['api_calls'] == {'requests': 7, 'throttled': 4, 'waited_s': 3.24}
+    assert warnings == ['Monogoto API throttled this task 4 time(s); it waited 3.2 s in total (7 request(s) sent, '
+                        '5 resent: GET /thing/ThingId_ICCID_1: HTTP 429 with Retry-After x4; '
+                        'PUT /thing/update/: HTTP 503 x1); see docs/rate-limits.md']
+
+
+def test_a_retried_task_gets_one_warning_and_a_failed_one_keeps_its_counts():
+    def run(params, client, check_mode=False, diff=False):
+        client.http._count(requests_sent=4, waited=1.5)
+        for dummy in range(3):
+            client.http._count(retried='GET /things: connection failed')
+        raise ApiError('GET /things: connection failed (s3cr3t-value)')
+    warnings = []
+    result = execute(definition(run), {}, warn=warnings.append)
+    assert result['failed'] is True and 's3cr3t-value' not in result['msg']
+    assert result['api_calls'] == {'requests': 4, 'throttled': 0, 'waited_s': 1.5}
+    assert warnings == ['API: this task resent 3 request(s); it waited 1.5 s in total (4 request(s) sent, 3 resent: '
+                        'GET /things: connection failed x3); see docs/rate-limits.md']
+
+
+def test_the_summary_names_at_most_three_requests_and_is_redacted():
+    retried = ['GET /a/s3cr3t-value: HTTP 503', 'GET /b: HTTP 503', 'GET /c: HTTP 503', 'GET /d: HTTP 503']
+    result = execute(definition(counted(retried=retried, requests=8)), {})
+    (summary,) = result['warnings']  # without a warn callback the warning is returned in the result
+    assert 's3cr3t-value' not in summary and 'GET /a/******** : HTTP 503 x1'.replace(' :', ':') in summary
+    assert 'GET /d' not in summary and '; and 1 more)' in summary
