@@ -223,7 +223,10 @@ def main():
         print('  %-14s %7.2f s   %5d hosts   requests %4d (%d GET /things pages, %d login(s), %d per-Thing GETs)'
               % (name, elapsed, hosts, count['requests'], count['pages'], count['logins'], count['gets']))
     speedup = inv['concurrency 1'][0] / inv['concurrency 8'][0]
-    print('  speed-up concurrency 1 -> 8: %.2fx' % speedup)
+    own = inv['cached'][0]  # the cached run reads nothing: Ansible's own cost of 10,000 hosts and the plugin's
+    api1, api8 = inv['concurrency 1'][0] - own, inv['concurrency 8'][0] - own
+    print('  speed-up concurrency 1 -> 8: %.2fx overall; reading the API (a run minus the cached run): %.2f s -> %.2f s (%.1fx)'
+          % (speedup, api1, api8, api1 / api8 if api8 > 0 else float('inf')))
     print('no-change monogoto_thing_imei over %d inventory hosts, forks %d, API latency %.0f ms, best of %d%s'
           % (args.hosts, args.forks, args.latency * 1000, args.repeat,
              '' if supported else ' (monogoto_thing_imei has no reading_max_age: issue 9 part 3 is not merged)'))

@@ -30,7 +30,7 @@ description:
   - The listing call is not in Monogoto's documentation; its answer is read defensively (a bare list, or a list under
     C(Data), C(Things) or C(results)) and paging stops at a short page.
 author:
-  - fleetops.ping maintainers
+  - fleetops.ping maintainers (@fleetops)
 extends_documentation_fragment:
   - fleetops.ping.inventory
   - fleetops.ping.inventory.monogoto_api
@@ -161,4 +161,3 @@ class InventoryModule(FleetopsInventory):
             for key, value in (status or {}).items():
                 variables.setdefault('monogoto_%s' % snake(key), value)
         return variables
-

@@ -25,7 +25,7 @@ description:
     send is left as null.
   - The configuration file's name must end in C(.pingasset.yml) or C(.pingasset.yaml).
 author:
-  - fleetops.ping maintainers
+  - fleetops.ping maintainers (@fleetops)
 extends_documentation_fragment:
   - fleetops.ping.inventory
   - fleetops.ping.inventory.pingasset_api
@@ -171,4 +171,3 @@ class InventoryModule(FleetopsInventory):
             variables['pingasset_imei'] = str(variables['pingasset_imei'])
         variables['pingasset_device'] = obj
         return variables
-

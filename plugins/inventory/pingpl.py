@@ -25,7 +25,7 @@ description:
     readings instead of listing again (their option C(reading_max_age)).
   - The configuration file's name must end in C(.pingpl.yml) or C(.pingpl.yaml).
 author:
-  - fleetops.ping maintainers
+  - fleetops.ping maintainers (@fleetops)
 extends_documentation_fragment:
   - fleetops.ping.inventory
   - fleetops.ping.inventory.pingpl_api

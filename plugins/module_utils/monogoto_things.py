@@ -114,7 +114,16 @@ def run_thing_imei(params, client, check_mode=False, diff=False):
     reading = thing_reading(params)
     thing = reading.object if reading is not None else client.get_thing(iccid)
     before = imei_state(thing)
-    after = desired_imei_state(params, thing, before)
+    try:
+        after = desired_imei_state(params, thing, before)
+    except ModuleFailure:
+        if reading is None:
+            raise
+        # The reading shows no IMEI to lock to: whether the SIM reports one now is for the API to say.
+        reading = None
+        thing = client.get_thing(iccid)
+        before = imei_state(thing)
+        after = desired_imei_state(params, thing, before)
     result = {'changed': before != after}
     if result['changed'] and not check_mode and reading is not None and takes_the_reported_imei(params, before):
         # The reported IMEI changes with the device, maybe without changing cas: lock to the one the SIM

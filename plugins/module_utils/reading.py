@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import time
 
 from ansible.module_utils.basic import env_fallback
@@ -69,9 +70,7 @@ def as_time(value):
         number = float(value)
     except (TypeError, ValueError):
         return None
-    if number != number or number in (float('inf'), float('-inf')):
-        return None
-    return number
+    return number if math.isfinite(number) else None
 
 
 def make(kind, obj, read_at, api_url):

@@ -207,13 +207,13 @@ class InProcessAction(ActionBase):
         """
         kind = self.READING
         obj_var, at_var, url_var = _reading.HOST_VARS[kind]
-        if 'inventory_reading' in args or obj_var not in task_vars:
-            return []
         host_vars = {'monogoto_iccid': self._template(task_vars.get('monogoto_iccid'))}
+        obj, keys = select(kind, args, self._template(task_vars.get(obj_var)), host_vars)
+        if 'inventory_reading' in args or obj is None:
+            return keys
         read_at = _reading.as_time(self._template(task_vars.get(at_var)))
         api_url = self._template(task_vars.get(url_var))
-        obj, keys = select(kind, args, self._template(task_vars.get(obj_var)), host_vars)
-        if obj is None or read_at is None or not isinstance(api_url, str):
+        if read_at is None or not isinstance(api_url, str):
             return keys
         for key in keys:
             written = last_write(key)

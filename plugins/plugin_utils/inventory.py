@@ -47,9 +47,23 @@ _CAMEL_2 = re.compile(r'([a-z0-9])([A-Z])')
 _NOT_WORD = re.compile(r'[^A-Za-z0-9_]+')
 
 
+_SNAKE = {}
+
+
 def snake(name):
     """``LockMasterImei`` -> ``lock_master_imei``, ``MasterIMEI`` -> ``master_imei``, ``IPs`` -> ``ips``,
-    ``isShared`` -> ``is_shared``; snake_case stays as it is."""
+    ``isShared`` -> ``is_shared``; snake_case stays as it is. Remembered: 10,000 objects share a few field names."""
+    try:
+        return _SNAKE[name]
+    except (KeyError, TypeError):
+        pass
+    result = _snake(name)
+    if isinstance(name, str) and len(_SNAKE) < 10000:
+        _SNAKE[name] = result
+    return result
+
+
+def _snake(name):
     text = _ACRONYM_PLURAL.sub(lambda m: m.group(1).capitalize() + 's', str(name))
     text = _CAMEL_1.sub(r'\1_\2', text)
     text = _CAMEL_2.sub(r'\1_\2', text)

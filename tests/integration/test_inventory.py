@@ -172,7 +172,7 @@ PLAYS = {
 
 def play(url, coll_path, tmp_path, api, mode, name):
     cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', os.path.join(INVENTORY, CONFIGS[api]),
-           os.path.join(INVENTORY, PLAYS[api]), '-vvvv'] + extra_vars(url)
+           os.path.join(HERE, 'inventory-plays', PLAYS[api]), '-vvvv'] + extra_vars(url)
     proc = run(cmd, url, environment(coll_path, tmp_path, mode), tmp_path, name)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     recap = [line for line in proc.stdout.splitlines() if ' : ok=' in line]

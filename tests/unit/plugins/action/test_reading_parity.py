@@ -184,6 +184,6 @@ def test_pingpl_monitor_and_contact_on_both_paths(sim, both):
         pingpl_task(sim, pm.CONTACT_STATE, reading.PINGPL_CONTACTS, contact_id=456, state='inactive'),
     ], pingpl_host(sim))
     assert [r['changed'] for r in results] == [False, True, True, False, False, True]
-    assert [r['reading']['source'] for r in results] == ['inventory', 'inventory', 'inventory', 'api',
-                                                        'inventory', 'inventory']
+    sources = ['inventory', 'inventory', 'inventory', 'api', 'inventory', 'inventory']
+    assert [r['reading']['source'] for r in results] == sources
     assert [p.rsplit('/', 1)[1] for _m, p, _s in requests] == ['pause-monitor', 'get-monitors', 'deactivate-contact']

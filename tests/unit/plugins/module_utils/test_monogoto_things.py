@@ -912,8 +912,8 @@ def test_imei_lock_to_the_reported_imei_reads_the_thing_before_writing(sim):
 
 
 @pytest.mark.parametrize('change, reason', [
-    ({'read_at': time.time() - 301}, 'older than reading_max_age'),
-    ({'read_at': time.time() + 60}, 'read in the future'),
+    ({'age': 301}, 'older than reading_max_age'),
+    ({'age': -60}, 'read in the future'),
     ({'api_url': 'http://127.0.0.1:9/monogoto'}, 'another API URL'),
     ({'reading_max_age': 0}, 'reading_max_age=0'),
     ({'reading_thing': {'ThingId': 'ThingId_ICCID_8944500100000000012', 'cas': '1', 'LockMasterImei': True,
@@ -925,6 +925,8 @@ def test_imei_lock_to_the_reported_imei_reads_the_thing_before_writing(sim):
 def test_imei_reading_is_ignored_unless_it_fits(sim, change, reason):
     values = dict(iccid=VENDOR_ICCID, imei=OTHER_IMEI, lock=True)
     values.update(change)
+    if 'age' in values:  # relative to now, not to when the tests were collected
+        values['read_at'] = time.time() - values.pop('age')
     p = with_reading(sim, THING_IMEI, **values)
     result = execute(THING_IMEI, p)
     assert result['reading'] == {'source': 'api'}, reason
@@ -961,3 +963,13 @@ def test_state_reading_without_a_state_is_ignored(sim):
                                                state='ACTIVE'))
     assert result['changed'] is False and result['reading'] == {'source': 'api'}
     assert calls(sim) == [('POST', '/Auth'), ('GET', '/thing/%s/state/' % TID)]
+
+
+def test_imei_reading_without_a_reported_imei_is_checked_against_the_api(sim):
+    reading = dict(thing(sim))
+    reading['IMEI'] = ''
+    result = execute(THING_IMEI, with_reading(sim, THING_IMEI, reading_thing=reading, iccid=VENDOR_ICCID, lock=True),
+                     check_mode=True)
+    assert result['changed'] is True and result['reading'] == {'source': 'api'}
+    assert result['thing']['MasterIMEI'] == thing(sim)['IMEI']
+    assert calls(sim) == [('POST', '/Auth'), ('GET', THING_PATH)]

@@ -181,8 +181,9 @@ def test_add_reading_hands_over_the_host_reading(tmp_path, monkeypatch):
 def test_add_reading_leaves_out_what_does_not_fit(tmp_path, monkeypatch, args, task_vars):
     monkeypatch.setenv('FLEETOPS_PING_CACHE_DIR', str(tmp_path))
     given = dict(args)
-    action(reading.MONOGOTO_THING, args).add_reading(args, task_vars)
+    keys = action(reading.MONOGOTO_THING, args).add_reading(args, task_vars)
     assert args == given
+    assert keys == ['monogoto-thing:%s' % args['iccid']]  # a write is recorded all the same
 
 
 def test_a_recorded_write_retires_older_readings_only(tmp_path, monkeypatch):
