@@ -97,7 +97,7 @@ def plain(value):
 
 
 class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
-    """The base of the collection's inventory plugins; a plugin sets the class attributes and ``read``/``objects``."""
+    """The base of the collection's inventory plugins; a plugin sets the class attributes, ``read`` and ``host_vars``."""
 
     NAME = None            # fleetops.ping.<plugin>
     PREFIX = None          # host var prefix, also the config file suffix: *.<PREFIX>.yml|yaml
@@ -219,7 +219,8 @@ class FleetopsInventory(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- errors ---------------------------------------------------------------------------------------
     def redact(self, text):
-        return redact_text(str(text), getattr(self, '_secrets', ()))
+        secrets = [s for s in getattr(self, '_secrets', ()) if len(s) >= 4]  # as HttpClient.add_secret
+        return redact_text(str(text), secrets)
 
     def failure(self, where, msg):
         """One line: the plugin, what failed (the call, with its HTTP status and the API's message)."""
