@@ -30,8 +30,8 @@ description:
     the lock and the IMEI of a SIM, the status of a monitor), so the report shows exactly the drift.
   - "Secrets: a task with C(no_log: true) (or a loop item with it) is reported by host and task only, without
     values, diff or message. Every other text is passed through the collection's redaction: the values of the
-    collection's C(no_log) options (passwords, tokens, client secrets, the ping.pl key) found in the task's
-    arguments or C(module_defaults), the values of their environment variables (for example C(MONOGOTO_PASSWORD),
+    collection's C(no_log) options (passwords, tokens, client secrets, the ping.pl key) found in the arguments or
+    C(module_defaults) of any task of the run, the values of their environment variables (for example C(MONOGOTO_PASSWORD),
     C(PINGPL_TOKEN), C(PINGASSET_CLIENT_SECRET)) and anything that looks like a credential are replaced by
     C(********), values under keys such as C(password) or C(token) in any diff are replaced whatever they
     are, and what Ansible already masked stays masked."
@@ -46,7 +46,8 @@ description:
     with C(ANSIBLE_CALLBACKS_ENABLED=fleetops.ping.drift).
   - C(docs/ci.md) in the collection has a GitHub Actions workflow and a GitLab CI job built on it.
 version_added: 0.1.0
-author: fleetops.ping contributors
+author:
+  - fleetops.ping maintainers (@fleetops)
 requirements:
   - enable in configuration (C(callbacks_enabled) or C(ANSIBLE_CALLBACKS_ENABLED))
 options:

@@ -211,6 +211,7 @@ class DriftReport:
         self.host_counts = {}
         self.secret_options = set(secret_options)
         self.base_secrets = set(s for s in secrets if s)
+        self.run_secrets = set()
 
     # -- collecting ---------------------------------------------------------
     def secrets_from(self, *structures):
@@ -236,7 +237,8 @@ class DriftReport:
         A loop's result is recorded item by item. ``secrets`` are extra values to redact (from the task).
         """
         result = result if isinstance(result, dict) else {}
-        redactor = Redactor(self.base_secrets | set(secrets))
+        self.run_secrets.update(s for s in secrets if s)
+        redactor = Redactor(self.base_secrets | self.run_secrets)
         no_log = bool(no_log or result.get('_ansible_no_log'))
         base = dict(host=redactor.text(host), task=redactor.text(task), action=str(action or ''))
         items = result.get('results')
@@ -279,6 +281,11 @@ class DriftReport:
                 rec['ignored'] = bool(ignored)
         self.records.append(rec)
 
+    def finalize(self):
+        """Redact every record again with every secret seen in the whole run (a later task may have named one)."""
+        redactor = Redactor(self.base_secrets | self.run_secrets)
+        self.records = [redactor.value(rec) for rec in self.records]
+
     # -- summaries ----------------------------------------------------------
     def changed(self):
         return [r for r in self.records if r['status'] == 'changed']
@@ -316,6 +323,7 @@ class DriftReport:
 
     # -- JSON ---------------------------------------------------------------
     def to_dict(self):
+        self.finalize()
         changed = []
         for rec in self.changed():
             entry = dict((k, rec[k]) for k in ('host', 'task', 'action', 'item', 'object', 'no_log') if k in rec)
@@ -351,6 +359,7 @@ class DriftReport:
 
     # -- JUnit XML ----------------------------------------------------------
     def to_junit(self):
+        self.finalize()
         suite = ET.Element('testsuite', name='fleetops.ping.drift')
         tests = failures = errors = skipped = 0
         for rec in self.records:
@@ -391,6 +400,7 @@ class DriftReport:
 
     # -- Markdown -----------------------------------------------------------
     def to_markdown(self):
+        self.finalize()
         changed = self.changed()
         mode = 'check mode' if self.check_mode else 'not in check mode: these changes were applied'
         mode += ', diff on' if self.diff_mode else ', diff off (run with --check --diff to see what would change)'

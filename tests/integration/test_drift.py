@@ -184,7 +184,7 @@ def test_drift_gate(simulator, tmp_path):
     url, coll_path = simulator
     call(url, 'POST', '/_sim/reset')
 
-    proc, _ = run_demo(url, coll_path, tmp_path, 'apply1', gate=False)
+    proc = run_demo(url, coll_path, tmp_path, 'apply1', gate=False)[0]
     assert proc.returncode == 0, proc.stdout[-4000:]
     drift_on_purpose(url)
     writes_before = [e for e in call(url, 'GET', '/_sim/log') if e['write']]
@@ -255,7 +255,7 @@ def test_drift_gate(simulator, tmp_path):
     assert_no_secret(url, without_source_excerpts(proc.stdout), *texts.values())
 
     # After the apply, the same check finds nothing and exits 0.
-    proc, _ = run_demo(url, coll_path, tmp_path, 'apply2', gate=False)
+    proc = run_demo(url, coll_path, tmp_path, 'apply2', gate=False)[0]
     assert proc.returncode == 0, proc.stdout[-4000:]
     proc, reports = run_demo(url, coll_path, tmp_path, 'check2', check=True)
     assert proc.returncode == 0, proc.stdout[-4000:]

@@ -91,6 +91,11 @@ def run(monkeypatch, tmp_path):
     return make
 
 
+def exit_as_ansible_playbook(status):
+    """What ansible-playbook does last (CLI.cli_executor): sys.exit with its own status."""
+    sys.exit(status)
+
+
 def finish(cb, stats=None):
     stats = stats or AggregateStats()
     cb.v2_playbook_on_stats(stats)
@@ -109,8 +114,8 @@ def test_drift_in_check_mode_turns_status_0_into_the_exit_code(run):
     cb.v2_runner_on_ok(FakeResult('sim-1', FakeTask('Lock'), {'changed': True, 'diff': DIFF}))
     cb.v2_runner_on_ok(FakeResult('sim-2', FakeTask('Lock'), {'changed': False}))
     finish(cb, stats_for(**{'sim-1': ['ok', 'changed'], 'sim-2': ['ok']}))
-    sys.exit(0)
-    sys.exit(None)
+    exit_as_ansible_playbook(0)
+    exit_as_ansible_playbook(None)
     assert run.exits == [3, 3]
     data = json.loads((run.dir / 'drift.json').read_text())
     assert data['drift'] is True and data['check_mode'] is True
@@ -124,7 +129,7 @@ def test_a_failing_status_is_never_changed(run):
     cb.v2_runner_on_ok(FakeResult('sim-1', FakeTask('Lock'), {'changed': True, 'diff': DIFF}))
     finish(cb, stats_for(**{'sim-1': ['ok', 'changed']}))
     for status in (1, 2, 4, 5, 8, 250, 'error text'):
-        sys.exit(status)
+        exit_as_ansible_playbook(status)
     assert run.exits == [1, 2, 4, 5, 8, 250, 'error text']
 
 
@@ -133,7 +138,7 @@ def test_failed_or_unreachable_hosts_keep_status_0_as_it_is(run):
     cb.v2_runner_on_ok(FakeResult('sim-1', FakeTask('Lock'), {'changed': True, 'diff': DIFF}))
     cb.v2_runner_on_unreachable(FakeResult('sim-2', FakeTask('Lock'), {'unreachable': True, 'msg': 'no route'}))
     finish(cb, stats_for(**{'sim-1': ['ok', 'changed'], 'sim-2': ['dark']}))
-    sys.exit(0)
+    exit_as_ansible_playbook(0)
     assert run.exits == [0]
 
 
@@ -142,7 +147,7 @@ def test_no_drift_keeps_the_status(run):
     cb.v2_runner_on_ok(FakeResult('sim-1', FakeTask('Lock'), {'changed': False}))
     cb.v2_runner_on_skipped(FakeResult('sim-2', FakeTask('Lock'), {'skipped': True}))
     finish(cb)
-    sys.exit(0)
+    exit_as_ansible_playbook(0)
     assert run.exits == [0]
     assert json.loads((run.dir / 'drift.json').read_text())['drift'] is False
 
@@ -151,7 +156,7 @@ def test_not_in_check_mode_reports_changes_but_keeps_the_status(run):
     cb = run(exit_code=3, check=False)
     cb.v2_runner_on_ok(FakeResult('sim-1', FakeTask('Lock'), {'changed': True, 'diff': DIFF}))
     finish(cb)
-    sys.exit(0)
+    exit_as_ansible_playbook(0)
     assert run.exits == [0]
     data = json.loads((run.dir / 'drift.json').read_text())
     assert data['drift'] is True and data['check_mode'] is False
@@ -161,7 +166,7 @@ def test_without_exit_code_the_status_is_left_alone(run):
     cb = run(exit_code=None)
     cb.v2_runner_on_ok(FakeResult('sim-1', FakeTask('Lock'), {'changed': True, 'diff': DIFF}))
     finish(cb)
-    sys.exit(0)
+    exit_as_ansible_playbook(0)
     assert run.exits == [0]
     assert json.loads((run.dir / 'drift.json').read_text())['drift'] is True
 
