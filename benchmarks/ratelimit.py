@@ -168,6 +168,9 @@ def main():
     print('  [info] new: 429s per 100 requests: %s (today: %s)' % (
         ', '.join('%g/s: %.1f' % (r['rate'], r['per100']) for r in new),
         ', '.join('%g/s: %.1f' % (r['rate'], r['per100']) for r in rows if r['name'] == 'today') or 'not run'))
+    if reference:
+        print("  [info] new: wall time over the longer of the floor and Ansible's own time (the reference): %s" % ', '.join(
+            '%g/s: %.2fx' % (r['rate'], r['wall'] / max(r['floor'], reference['wall'])) for r in new))
     return 0 if all(ok for _t, ok, _v in goals) else 1
 
 
