@@ -59,6 +59,24 @@ account:
       id: 1
     created_at: "2019-07-13T18:09:35Z"
     modified_at: "2019-07-13T18:09:35Z"
+api_calls:
+  description:
+    - What the API calls of the task cost, retries and logins included. See C(docs/rate-limits.md) in the collection.
+  returned: always
+  type: dict
+  contains:
+    requests:
+      description: Requests sent to the API (every attempt, retries and logins included).
+      type: int
+      sample: 2
+    throttled:
+      description: Answers that throttled the task (HTTP 429, or HTTP 503 with C(Retry-After)).
+      type: int
+      sample: 0
+    waited_s:
+      description: Seconds the task waited, in the rate limiter shared by every fork and between retries.
+      type: float
+      sample: 0.0
 '''
 
 from ansible.module_utils.basic import AnsibleModule
