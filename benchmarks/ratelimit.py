@@ -19,7 +19,7 @@ writes. Then verdicts for the new transport: zero failed hosts, wall time within
 Thing written twice, the second run changes nothing. Exit status 1 when the new transport misses one.
 
     python benchmarks/ratelimit.py [--rates 5,10,20] [--hosts 100] [--forks 20] [--fail-every 23]
-                                   [--reset-every 50] [--baseline 42d7865 | --no-baseline]
+                                   [--reset-every 50] [--burst B] [--baseline 42d7865 | --no-baseline]
 """
 
 from __future__ import absolute_import, division, print_function
@@ -58,7 +58,8 @@ def export_baseline(work, commit):
 
 def one_transport(ctl, args, rate, coll_path, work, name):
     """Both runs of one transport at one rate; returns the figures."""
-    items = fleet.prepare(ctl, args.hosts, rate, fail_every=args.fail_every, reset_every=args.reset_every)
+    items = fleet.prepare(ctl, args.hosts, rate, fail_every=args.fail_every, reset_every=args.reset_every,
+                          burst=args.burst)
     inventory = fleet.write_inventory(os.path.join(work, 'inventory.yml'), items)
     cache = os.path.join(work, 'cache-%s-%g' % (name, rate))
     env = fleet.playbook_env(coll_path, cache, in_process=not args.module_path)
@@ -100,6 +101,7 @@ def main():
     parser.add_argument('--rates', default='5,10,20', help='server limits to run at, requests a second (comma-separated)')
     parser.add_argument('--hosts', type=int, default=100)
     parser.add_argument('--forks', type=int, default=20)
+    parser.add_argument('--burst', type=float, help="the server's burst (token bucket size; default: R, at least 1)")
     parser.add_argument('--fail-every', type=int, default=23, help='a 503 on every Nth request (0: none)')
     parser.add_argument('--reset-every', type=int, default=50, help='a connection reset on every Nth GET (0: none)')
     parser.add_argument('--baseline', default=BASELINE, help="the commit of today's transport (default %(default)s)")
@@ -133,9 +135,9 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     print('fleet under a rate limit: %d SIMs as hosts (%d need the IMEI lock), forks %d, %s path, '
-          '503 on every %s request, reset on every %s GET, Retry-After 1'
+          '503 on every %s request, reset on every %s GET, Retry-After 1, server bursts of %s'
           % (args.hosts, rows[0]['needing'], args.forks, 'module' if args.module_path else 'in-process',
-             ordinal(args.fail_every), ordinal(args.reset_every)))
+             ordinal(args.fail_every), ordinal(args.reset_every), '%g' % args.burst if args.burst else 'R'))
     print('today = the collection at %s, new = this tree; floor = requests the server accepted / R' % args.baseline)
     print('  %-5s %4s %7s %7s %6s %8s %7s %6s %6s %5s %6s %6s %8s %8s %8s' % (
         'run', 'R/s', 'wall s', 'floor s', 'ratio', 'requests', '429/100', 'faults', 'failed', 'wrong', 'writes',
@@ -168,6 +170,9 @@ def main():
     print('  [info] new: 429s per 100 requests: %s (today: %s)' % (
         ', '.join('%g/s: %.1f' % (r['rate'], r['per100']) for r in new),
         ', '.join('%g/s: %.1f' % (r['rate'], r['per100']) for r in rows if r['name'] == 'today') or 'not run'))
+    if reference:
+        print("  [info] new: wall time over the longer of the floor and Ansible's own time (the reference): %s" % ', '.join(
+            '%g/s: %.2fx' % (r['rate'], r['wall'] / max(r['floor'], reference['wall'])) for r in new))
     return 0 if all(ok for _t, ok, _v in goals) else 1
 
 

@@ -27,10 +27,12 @@ UPDATE_PATH = '/thing/update/'
 RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
 
 
-def prepare(ctl, hosts, rate, fail_every=23, reset_every=None, retry_after=1):
+def prepare(ctl, hosts, rate, fail_every=23, reset_every=None, retry_after=1, burst=None):
     """Reset the simulator, lock every other one of the first ``hosts`` Things (so the rest need the lock),
-    clear the log, then set the rate limit and the faults. Returns the fleet: a list of dicts
-    (host, thing_id, iccid, imei, needs_lock)."""
+    clear the log, then set the rate limit (bursts of ``burst``, default ``rate``) and the faults.
+
+    Returns the fleet: a list of dicts (host, thing_id, iccid, imei, needs_lock).
+    """
     ctl.reset()
     state = ctl.state('monogoto')['things']
     ids = sorted(state, key=lambda tid: state[tid]['ExternalUniqueId'])[:hosts]
@@ -48,7 +50,7 @@ def prepare(ctl, hosts, rate, fail_every=23, reset_every=None, retry_after=1):
     if reset_every:
         ctl.intermittent(every=reset_every, method='GET', kind='reset')
     if rate:
-        ctl.ratelimit(rate, retry_after=retry_after)
+        ctl.ratelimit(rate, retry_after=retry_after, burst=burst)
     return fleet
 
 
