@@ -37,8 +37,41 @@ lint: venv
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
-test: sanity units integration lint changelog-lint
-	@echo "make test: sanity, units, integration, lint and changelog lint all passed"
+test: sanity units integration lint changelog-lint oldest-core release-check
+	@echo "make test: sanity, units, integration, lint, changelog lint, oldest ansible-core and release checks all passed"
+
+# The oldest ansible-core that meta/runtime.yml claims, in its own venv (requirements-oldest-core.txt).
+OLDEST_VENV := $(BUILD)/venv-oldest-core
+$(OLDEST_VENV)/bin/ansible-playbook: requirements-oldest-core.txt
+	rm -rf $(OLDEST_VENV)
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-oldest-core.txt
+	touch $@
+
+.PHONY: oldest-core
+oldest-core: $(OLDEST_VENV)/bin/ansible-playbook
+	.ci/oldest-core.sh $(OLDEST_VENV)/bin
+
+# Release tools in their own venv (requirements-release.txt): galaxy-importer pins its own ansible-lint range.
+RELEASE_VENV := $(BUILD)/venv-release
+$(RELEASE_VENV)/bin/ansible-builder: requirements-release.txt
+	rm -rf $(RELEASE_VENV)
+	$(PYTHON) -m venv $(RELEASE_VENV)
+	$(RELEASE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-release.txt
+	touch $@
+
+.PHONY: release-check
+release-check: $(RELEASE_VENV)/bin/ansible-builder
+	.ci/release-check.sh $(RELEASE_VENV)/bin
+
+# The build context of the example execution environment (docs/execution-environment.yml), with the
+# collection tarball in it: `podman build -f build/ee/context/Containerfile build/ee/context` builds the image.
+.PHONY: ee-context
+ee-context: $(RELEASE_VENV)/bin/ansible-builder
+	rm -rf build/ee && mkdir -p build/ee
+	$(RELEASE_VENV)/bin/ansible-galaxy collection build --force --output-path build/ee .
+	mv build/ee/fleetops-ping-*.tar.gz build/ee/fleetops-ping.tar.gz
+	$(RELEASE_VENV)/bin/ansible-builder create -f docs/execution-environment.yml -c build/ee/context --output-filename Containerfile
 
 bench: venv
 	$(BIN)/python benchmarks/bulk_imei.py
