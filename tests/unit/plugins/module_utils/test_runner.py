@@ -170,5 +170,5 @@ def test_the_summary_names_at_most_three_requests_and_is_redacted():
     retried = ['GET /a/s3cr3t-value: HTTP 503', 'GET /b: HTTP 503', 'GET /c: HTTP 503', 'GET /d: HTTP 503']
     result = execute(definition(counted(retried=retried, requests=8)), {})
     (summary,) = result['warnings']  # without a warn callback the warning is returned in the result
-    assert 's3cr3t-value' not in summary and 'GET /a/******** : HTTP 503 x1'.replace(' :', ':') in summary
+    assert 's3cr3t-value' not in summary and 'GET /a/********: HTTP 503 x1' in summary
     assert 'GET /d' not in summary and '; and 1 more)' in summary
