@@ -39,7 +39,7 @@ options:
     description:
       - When the API throttles (HTTP 429, or HTTP 503 with C(Retry-After)), lower the request rate shared by every
         fork to 0.7 times the rate that was measured, pause every fork until C(Retry-After) has passed, and let the
-        rate grow back as requests succeed.
+        rate grow back over the following seconds (see O(max_requests_per_second) for a fixed ceiling).
       - If not set, the value of the E(FLEETOPS_PING_ADAPTIVE_RATE_LIMIT) environment variable is used.
     type: bool
     default: true

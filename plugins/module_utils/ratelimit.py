@@ -50,12 +50,15 @@ from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import c
 
 BETA = 0.7          # multiplicative cut on a throttle
 TAU = 1.0           # seconds: time constant of the measured rates
-RECOVERY = 6.0      # seconds after a cut (and after its pause) to grow back to the throttled rate ...
-CUBIC_MIN = 0.05    # ... or less for small rates: the smallest cubic scale (requests/s per s^3), so that a rate
-                    # cut deep still grows back and beyond within seconds
+# Seconds after a cut (and after its pause) to grow back to the throttled rate, or less for small rates:
+# CUBIC_MIN is the smallest cubic scale (requests/s per s^3), so that a rate cut deep still grows back and
+# beyond within seconds.
+RECOVERY = 6.0
+CUBIC_MIN = 0.05
 MIN_RATE = 0.5      # requests per second: the adaptive rate never goes below this
 BLOCK_CAP = 30.0    # seconds: the longest shared pause one Retry-After may impose
 RECHECK = 0.001     # seconds: a pause shorter than this is not worth a second look at the state
+FORGET_AFTER = 3600.0  # seconds without a throttle after which what was learned no longer applies
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
            'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling')
@@ -173,7 +176,7 @@ class RateLimiter:
     def current_rate(self, state, now):
         """Requests per second allowed at ``now``, or None for no limit."""
         rate = None
-        if self.adaptive and state.engaged:
+        if self.adaptive and state.engaged and now - state.cut_at < FORGET_AFTER:
             rate = cubic_rate(state.w_max, now - state.recover_from)
             # Do not let an idle limiter grow without bound: at most twice the rate measured, and never below
             # the rate that was last throttled (a fresh burst resumes there, not at the minimum).
@@ -261,7 +264,7 @@ class RateLimiter:
                     if state.blocked_until < now:
                         state.block_start = now
                     state.blocked_until = until
-            if not state.engaged or sent_at >= state.cut_at:
+            if not state.engaged or sent_at >= state.cut_at or now - state.cut_at >= FORGET_AFTER:
                 measured = [decayed(state.send_rate, state.send_t, now, state)]
                 accepted = decayed(state.ok_rate, state.ok_t, now, state)
                 if accepted > 0:

@@ -310,9 +310,13 @@ def test_recovery_starts_after_the_pause_and_is_capped_by_what_is_sent(cache):
     fake.advance(1 + recovery_time(state['w_max']))
     rate = lim.rate_at(fake.now)
     assert rate == pytest.approx(state['w_max'], rel=0.05)
-    # Long idle: the cubic has grown huge, but the rate resumes at the rate last throttled, not above it.
-    fake.advance(3600)
+    # Idle a while: the cubic has grown huge, but the rate resumes at the rate last throttled, not above it.
+    fake.advance(600)
     assert lim.rate_at(fake.now) == pytest.approx(state['w_max'])
+    # An hour after the last throttle, what was learned is forgotten: no limit until the API throttles again.
+    fake.advance(3600)
+    assert lim.rate_at(fake.now) is None
+    assert lim.acquire() == 0.0
 
 
 def test_a_fixed_limit_is_never_exceeded_by_the_recovery(cache):
@@ -367,4 +371,3 @@ def test_login_and_calls_of_a_client_take_turns(sim, cache):
     client.get_thing(VENDOR_ICCID)
     assert client.http.api_calls()['requests'] == 2
     assert client.http.limiter.snapshot()['send_rate'] > 1.0  # both the login and the GET were counted
-
