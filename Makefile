@@ -29,7 +29,7 @@ units: collection
 	cd $(COLL) && $(CURDIR)/$(BIN)/ansible-test units --venv --python 3.11 --color no
 
 integration: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --durations=10 tests/integration
 
 lint: venv
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD)/collection $(BIN)/ansible-lint --profile production --offline

@@ -243,8 +243,8 @@ class RateLimiter:
             now = max(self._clock(), state.ok_t)
             state.ok_rate = decayed(state.ok_rate, state.ok_t, now, state) + 1.0 / TAU
             state.ok_t = now
-            if (self.adaptive and state.engaged and sent_at is not None and sent_at < state.cut_at
-                    and state.ok_rate > state.w_max and now - state.cut_at < TAU):
+            in_flight_at_cut = sent_at is not None and sent_at < state.cut_at and now - state.cut_at < TAU
+            if self.adaptive and state.engaged and in_flight_at_cut and state.ok_rate > state.w_max:
                 state.w_max = min(state.ok_rate, state.w_ceiling) if state.w_ceiling else state.ok_rate
 
     def record_throttle(self, retry_after=None, sent_at=None):
