@@ -138,9 +138,13 @@ def select(kind, args, obj, host_vars):
         if not isinstance(obj, list):
             return None, keys
         email = str(args.get('email') or '').strip().lower()
-        matches = [c for c in obj if isinstance(c, dict) and (
-            (cid is not None and as_int(c.get('id')) == cid)
-            or (email and str(c.get('email') or '').strip().lower() == email))]
+
+        def matches_task(contact):
+            if cid is not None and as_int(contact.get('id')) == cid:
+                return True
+            return bool(email) and str(contact.get('email') or '').strip().lower() == email
+
+        matches = [c for c in obj if isinstance(c, dict) and matches_task(c)]
         keys = sorted(set(keys + ['pingpl-contact:%s' % as_int(c.get('id')) for c in matches
                                   if as_int(c.get('id')) is not None]))
         return (matches or None), keys
