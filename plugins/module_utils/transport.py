@@ -143,6 +143,18 @@ class ApiError(Exception):
         return self.msg
 
 
+class WriteNotConfirmed(ApiError):
+    """A write the API answered with a success status but without the answer its documentation gives for success.
+
+    ``found`` is what the answer held instead (already one line and redacted). The caller decides what it means:
+    it may read the object again and report what it finds, or fail; it must never report the change on faith.
+    """
+
+    def __init__(self, msg, found=None, **kwargs):
+        super(WriteNotConfirmed, self).__init__(msg, **kwargs)
+        self.found = found
+
+
 class Response:
     """What a call returned: status, headers, text, and the body parsed as JSON when it is JSON."""
 
