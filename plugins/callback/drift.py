@@ -110,7 +110,8 @@ from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.fleetops.ping.plugins.plugin_utils import drift_report
 
-REPORTS = (('drift.json', 'to_json'), ('drift.junit.xml', 'to_junit'), ('drift.md', 'to_markdown'))
+# Each report is written piece by piece: drift.json and drift.junit.xml of 100,000 objects are never one string.
+REPORTS = (('drift.json', 'json_chunks'), ('drift.junit.xml', 'junit_chunks'), ('drift.md', 'markdown_chunks'))
 
 
 def _result_of(result):
@@ -198,7 +199,8 @@ class CallbackModule(CallbackBase):
             for name, method in REPORTS:
                 path = os.path.join(directory, name)
                 with open(path + '.tmp', 'w', encoding='utf-8') as handle:
-                    handle.write(getattr(report, method)())
+                    for chunk in getattr(report, method)():
+                        handle.write(chunk)
                 os.replace(path + '.tmp', path)
         except (OSError, IOError) as exc:
             self._display.warning('fleetops.ping.drift: could not write the reports in %s: %s' % (directory, exc))
