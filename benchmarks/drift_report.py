@@ -5,7 +5,7 @@
 
 Each case builds a result of the shape ``fleetops.ping.monogoto_fleet`` returns (one list-form diff entry and
 one ``changes`` entry per changed SIM, half of them an IMEI lock, half a state change, plus per-SIM
-``failures``), records it in the callback's report as the callback does, and writes ``drift.json``,
+``failures``; the unit tests' ``fleet_result``), records it in the callback's report as the callback does, and writes ``drift.json``,
 ``drift.junit.xml`` and ``drift.md`` the way the callback writes them. Each case runs in a process of its own,
 so that its peak memory (``ru_maxrss``) is its own; the memory the report costs is that peak minus the peak
 after the result was built. The baseline of each case is ``json.dumps`` of the result, which Ansible pays at
@@ -31,30 +31,9 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from inventory import collections_path
+
 MD_LIMIT = 60000
-
-
-def fleet_result(changed, failures, diff):
-    changes, diffs, failed = [], [], []
-    for index in range(changed):
-        iccid = '8944500100%09d' % index
-        tid = 'ThingId_ICCID_' + iccid
-        if index % 2:
-            before, after = {'LockMasterImei': False, 'MasterIMEI': ''}, {'LockMasterImei': True, 'MasterIMEI': '35693803%07d' % index}
-        else:
-            before, after = {'state': 'SUSPENDED'}, {'state': 'ACTIVE'}
-        changes.append({'iccid': iccid, 'thing_id': tid, 'before': before, 'after': after})
-        diffs.append({'before': before, 'after': after, 'before_header': tid, 'after_header': tid})
-    for index in range(failures):
-        failed.append({'iccid': '8944500199%09d' % index, 'msg': 'PUT /thing/update/: HTTP 409: Conflict'})
-    result = {'changed': True, 'changes': changes, 'failures': failed,
-              'summary': {'things': changed + failures, 'unchanged': 0, 'changed': changed, 'failed': failures}}
-    if diff:
-        result['diff'] = diffs
-    if failures:
-        result.update(failed=True, msg='%d of %d SIMs failed' % (failures, changed + failures))
-    return result
 
 
 def peak_mb():
@@ -64,8 +43,10 @@ def peak_mb():
 def run_case(changed, failures, diff, work):
     """One case in this process; prints its figures as one JSON line."""
     from ansible_collections.fleetops.ping.plugins.plugin_utils.drift_report import DriftReport, collection_secret_names
+    # The unit tests' fleet-shaped result: one list-form diff entry and one changes entry per changed SIM.
+    from ansible_collections.fleetops.ping.tests.unit.plugins.plugin_utils.test_drift_report import fleet_result
     options, _env = collection_secret_names()
-    result = fleet_result(changed, failures, diff)
+    result = fleet_result(changed, failures=failures, diff=diff)
     start = time.time()
     json.dumps(result)
     baseline = time.time() - start
@@ -99,16 +80,6 @@ def run_case(changed, failures, diff, work):
     }
     print(json.dumps({'figures': figures, 'sizes': sizes, 'memory_mb': memory, 'baseline': baseline,
                       'md_chars': len(md), 'checks': checks}))
-
-
-def collections_path(work):
-    parts = ROOT.split(os.sep)
-    if parts[-3:-2] == ['ansible_collections']:
-        return os.sep.join(parts[:-3])
-    path = os.path.join(work, 'collections')
-    os.makedirs(os.path.join(path, 'ansible_collections', 'fleetops'))
-    os.symlink(ROOT, os.path.join(path, 'ansible_collections', 'fleetops', 'ping'))
-    return path
 
 
 def main():

@@ -77,27 +77,15 @@ ENFORCE = """
         lock: true
 {extra}"""
 
-LONG_RUN = """
-- name: A no-change run that outlasts reading_max_age
+# A no-change run that outlasts reading_max_age: a pause first, then the enforcement play of part 2.
+PAUSE = """
+- name: Outlast reading_max_age before the first SIM is enforced
   hosts: all
   gather_facts: false
-  module_defaults:
-    group/fleetops.ping.monogoto:
-      api_url: "{{{{ sim_url }}}}/monogoto"
-      username: demo@fleetops.example
-      password: demo-password
-      reading_max_age: {max_age}
   tasks:
-    - name: Outlast reading_max_age before the first SIM is enforced
+    - name: Pause
       ansible.builtin.pause:
         seconds: {pause}
-      when: {pause} > 0
-
-    - name: Lock each SIM to its device
-      fleetops.ping.monogoto_thing_imei:
-        iccid: "{{{{ monogoto_iccid }}}}"
-        imei: "{{{{ monogoto_imei }}}}"
-        lock: true
 """
 
 FLOOR = """
@@ -181,6 +169,21 @@ def inventory_run(work, env, url, concurrency, cache_path=None):
     return elapsed, hosts, counts(url)
 
 
+def stop(procs, proc):
+    """Stop a simulator that ``start_simulator`` started and ``procs`` lists."""
+    proc.terminate()
+    proc.wait(10)
+    procs.remove(proc)
+
+
+def run_play(url, config, playbook, forks, env, what):
+    """One ansible-playbook run over the inventory ``config``: its wall time and the requests it sent."""
+    sim_call(url, 'DELETE', 'log')
+    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', config, playbook, '-f', str(forks), '-e', 'sim_url=' + url]
+    elapsed, _out = timed(cmd, env, what)
+    return elapsed, counts(url)
+
+
 def reading_supported():
     """Whether monogoto_thing_imei has B2's option reading_max_age (issue 9, part 3)."""
     with open(os.path.join(ROOT, 'plugins', 'modules', 'monogoto_thing_imei.py')) as handle:
@@ -227,9 +230,7 @@ def main():
             cache_path = os.path.join(work, 'inventory-cache')
             inv['concurrency 8'] = inventory_run(work, env, url, 8, cache_path)
             inv['cached'] = inventory_run(work, env, url, 8, cache_path)
-            proc.terminate()
-            proc.wait(10)
-            procs.remove(proc)
+            stop(procs, proc)
 
         # -- part 2: no-change enforcement over the inventory's hosts -----------------------------------
         if 'enforce' in parts:
@@ -243,11 +244,7 @@ def main():
             }
 
             def play(name):
-                sim_call(url, 'DELETE', 'log')
-                cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', config, plays[name], '-f', str(args.forks),
-                       '-e', 'sim_url=' + url]
-                elapsed, _out = timed(cmd, env, '%s play' % name)
-                return elapsed, counts(url)
+                return run_play(url, config, plays[name], args.forks, env, '%s play' % name)
 
             play('api reading')  # lock every SIM once: the timed runs change nothing
             for _round in range(args.repeat):
@@ -255,9 +252,7 @@ def main():
                     elapsed, count = play(name)
                     best[name] = min(best.get(name, elapsed), elapsed)
                     seen[name] = count
-            proc.terminate()
-            proc.wait(10)
-            procs.remove(proc)
+            stop(procs, proc)
 
         # -- part 3: a no-change run that outlasts reading_max_age ------------------------------------------
         if 'long-run' in parts:
@@ -266,16 +261,13 @@ def main():
             config = write(work, 'long.monogoto.yml', CONFIG.format(concurrency=8, cache=''))
             pause = args.long_max_age + 1
             long_plays = {
-                'api reading': write(work, 'long-api.yml', LONG_RUN.format(max_age=0, pause=0)),
-                'inventory': write(work, 'long-inventory.yml', LONG_RUN.format(max_age=args.long_max_age, pause=pause)),
+                'api reading': write(work, 'long-api.yml', ENFORCE.format(extra='        reading_max_age: 0\n')),
+                'inventory': write(work, 'long-inventory.yml', PAUSE.format(pause=pause) + ENFORCE.format(
+                    extra='        reading_max_age: %d\n' % args.long_max_age)),
             }
 
             def long_run(name):
-                sim_call(url, 'DELETE', 'log')
-                cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', config, long_plays[name], '-f', str(args.forks),
-                       '-e', 'sim_url=' + url]
-                elapsed, _out = timed(cmd, env, 'long run (%s)' % name)
-                return elapsed, counts(url)
+                return run_play(url, config, long_plays[name], args.forks, env, 'long run (%s)' % name)
 
             long_run('api reading')  # lock every SIM once: the measured runs change nothing
             long_seen['inventory'] = long_run('inventory')
