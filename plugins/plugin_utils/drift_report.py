@@ -682,8 +682,8 @@ class DriftReport:
         for api, task, n in rows[:MD_TASK_ROWS]:
             lines.append('| %s | %s | %d |' % (_md(api), _md(_cut(task, MD_CELL_CHARS)), n))
         if len(rows) > MD_TASK_ROWS:
-            lines.append('| | %d more tasks (see `drift.json`) | %d |' % (len(rows) - MD_TASK_ROWS,
-                                                                       sum(n for _a, _t, n in rows[MD_TASK_ROWS:])))
+            rest = rows[MD_TASK_ROWS:]
+            lines.append('| | %d more tasks (see `drift.json`) | %d |' % (len(rest), sum(n for _a, _t, n in rest)))
         budget[0] -= sum(len(line) + 1 for line in lines)
         return lines
 
