@@ -17,13 +17,27 @@ description:
     C(timestamp), the C(playbook), C(summary) (objects that drift by API and task), C(changed) as a list of
     C(host), C(task), C(action), C(item) for loops, C(object) (the diff header, for example
     C(ThingId_ICCID_<iccid>)) and C(diff) (the module's own before and after), C(failures) and C(unreachable)
-    with their one-line messages, and C(hosts) with the per-host counts of the recap.
+    with their one-line messages (and the C(object) of a per-object failure), and C(hosts) with the per-host
+    counts of the recap.
   - C(drift.junit.xml) has one test case per host and task (per item in loops). A change is a C(failure)
     whose text is the diff, so that GitLab, Jenkins and other JUnit readers show the drift inline; a failed
     task or an unreachable host is an C(error); a skipped task is skipped.
   - C(drift.md) is a short summary (how many objects drift, by API and task) and a table of host, task and a
     compact diff, long diffs folded in C(<details>). When the environment variable C(GITHUB_STEP_SUMMARY) is
     set (GitHub Actions), it is appended to that file too.
+  - "Tasks that change many objects: each entry of a task's list-form diff that names an object (its
+    C(before_header) or C(after_header)) is an object of its own, with its own diff, in all three reports
+    and in the counts, and its JUnit test case is named C(<task>: <object>). The fleet task
+    C(fleetops.ping.monogoto_fleet) returns one such entry per changed SIM, so 10,000 changed SIMs of one
+    task are 10,000 objects. Without C(--diff) a result that carries a C(changes) list (the fleet task's) gives
+    its objects from that list, without values. A task that failed for some of its objects after changing
+    others reports the changed ones as drift and each entry of its C(failures) list as a failure of its own,
+    with its own message."
+  - "Large runs: C(drift.json) and C(drift.junit.xml) are complete (one line per entry of C(changed) and
+    C(failures) in the JSON) and written piece by piece. C(drift.md) shows the first 100 changed objects and
+    the first 50 failures, counts the others by API and task with a pointer to C(drift.json), and never
+    exceeds 60,000 characters, within what GitHub takes for a pull-request comment (65,536 characters) and
+    for C(GITHUB_STEP_SUMMARY) (1 MiB per step)."
   - The gate is meant for C(ansible-playbook --check --diff). Without C(--diff) the modules return no diff;
     the reports then list what would change without the values and say that diff mode was off.
   - Works for any module. With this collection's modules a diff holds only what the task manages (for example
@@ -110,7 +124,8 @@ from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.fleetops.ping.plugins.plugin_utils import drift_report
 
-REPORTS = (('drift.json', 'to_json'), ('drift.junit.xml', 'to_junit'), ('drift.md', 'to_markdown'))
+# Each report is written piece by piece: drift.json and drift.junit.xml of 100,000 objects are never one string.
+REPORTS = (('drift.json', 'json_chunks'), ('drift.junit.xml', 'junit_chunks'), ('drift.md', 'markdown_chunks'))
 
 
 def _result_of(result):
@@ -198,7 +213,8 @@ class CallbackModule(CallbackBase):
             for name, method in REPORTS:
                 path = os.path.join(directory, name)
                 with open(path + '.tmp', 'w', encoding='utf-8') as handle:
-                    handle.write(getattr(report, method)())
+                    for chunk in getattr(report, method)():
+                        handle.write(chunk)
                 os.replace(path + '.tmp', path)
         except (OSError, IOError) as exc:
             self._display.warning('fleetops.ping.drift: could not write the reports in %s: %s' % (directory, exc))

@@ -7,9 +7,18 @@ The inventory plugins (``fleetops.ping.monogoto``, ``fleetops.ping.pingpl``) lea
 they listed, the time they read it and the API URL they read it from. The action plugin of a state module
 finds that reading in the host's vars and hands it to the module as the option ``inventory_reading``
 (the same way on both execution paths); the logic then calls :func:`take`, which accepts the reading only
-when it is of the expected kind, was read from the task's own API URL, is not older than
-``reading_max_age`` seconds by the clock of whoever runs the logic, and identifies the object the task
-is about. Anything else leaves the module exactly as it was: it reads the object from the API.
+when it is of the expected kind, was read from the task's own API URL, was not older than
+``reading_max_age`` seconds when it was judged, and identifies the object the task is about. Anything else
+leaves the module exactly as it was: it reads the object from the API.
+
+A reading's age is judged at the start of the run, not at each task, so that a run that lasts longer than
+``reading_max_age`` does not expire its own inventory half-way. :data:`RUN_STARTED` is the time this module
+was first imported in the process: in ``ansible-playbook`` that is the controller's main process, which
+imports it when it loads this collection's inventory plugin or, at the latest, the action plugin of the
+first task of this collection (the strategy loads every task's action plugin class before it forks the
+workers; ansible-core 2.16 to 2.21 fork them), and every worker inherits it. The action plugin hands the
+module :func:`judged_at` of the reading inside ``inventory_reading``; the module judges
+``judged_at - read_at`` against ``reading_max_age`` on both paths, so the target's clock does not count.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,6 +49,9 @@ HOST_VARS = {
 
 SOURCE_API = 'api'
 SOURCE_INVENTORY = 'inventory'
+
+# The start of the run, as far as the age of a reading goes (see the module's docstring).
+RUN_STARTED = time.time()
 
 
 def reading_argument_spec():
@@ -73,9 +85,30 @@ def as_time(value):
     return number if math.isfinite(number) else None
 
 
-def make(kind, obj, read_at, api_url):
-    """The ``inventory_reading`` option value the action plugin hands to the module."""
-    return {'kind': kind, 'object': obj, 'read_at': read_at, 'api_url': api_url}
+def judged_at(read_at, now=None, started=None):
+    """When the age of a reading taken at ``read_at`` is judged: the start of the run (:data:`RUN_STARTED`), or
+    the time it was read when that was later (a reading taken during the run, or a listing that the run started
+    with), and never later than ``now``.
+
+    So a reading that was young enough when the run started, or when it entered the run, stays usable for the
+    whole run; a cached reading that was already too old at the start is not; one stamped in the future
+    (``read_at > now``) gets a negative age and is not used either.
+    """
+    now = time.time() if now is None else now
+    started = RUN_STARTED if started is None else started
+    return min(now, max(started, read_at))
+
+
+def make(kind, obj, read_at, api_url, judged=None):
+    """The ``inventory_reading`` option value the action plugin hands to the module.
+
+    ``judged`` is the time the reading's age is judged at (:func:`judged_at`); without it the module judges
+    the age with its own clock when the task starts.
+    """
+    raw = {'kind': kind, 'object': obj, 'read_at': read_at, 'api_url': api_url}
+    if judged is not None:
+        raw['judged_at'] = judged
+    return raw
 
 
 class Reading:
@@ -97,7 +130,9 @@ def take(params, kind, accept, now=None):
 
     ``accept(obj)`` returns the object the task is about (the reading itself, or the one item of a listed
     reading), or None when the reading is not about it. A reading is used only when ``reading_max_age`` is
-    positive, the kind and the API URL match, and ``0 <= now - read_at <= reading_max_age``.
+    positive, the kind and the API URL match, and ``0 <= judged_at - read_at <= reading_max_age``, where
+    ``judged_at`` is the reading's own (set by the action plugin, see :func:`judged_at`), or ``now`` for a
+    reading that carries none. A reading whose ``judged_at`` is there but is no time is not used.
     """
     max_age = params.get('reading_max_age')
     raw = params.get('inventory_reading')
@@ -111,7 +146,13 @@ def take(params, kind, accept, now=None):
     reading_url = normalize_url(raw.get('api_url'))
     if not reading_url or reading_url != normalize_url(params.get('api_url')):
         return None
-    age = (time.time() if now is None else now) - read_at
+    if 'judged_at' in raw:
+        judged = as_time(raw.get('judged_at'))
+        if judged is None:
+            return None
+    else:
+        judged = time.time() if now is None else now
+    age = judged - read_at
     if not 0 <= age <= max_age:
         return None
     obj = accept(raw.get('object'))

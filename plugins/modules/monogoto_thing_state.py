@@ -74,7 +74,8 @@ reading:
   description:
     - Where the comparison came from. C(source) is V(api) when the module read the object from the API, or
       V(inventory) when it compared against the inventory reading (see O(reading_max_age)); then C(read_at) is
-      the epoch time the inventory read it and C(age_s) its age in seconds when the task started.
+      the epoch time the inventory read it and C(age_s) its age in seconds when it was judged (at the start of
+      the run, see O(reading_max_age)).
   returned: success
   type: dict
   sample:

@@ -23,9 +23,9 @@ __metaclass__ = type
 import difflib
 import json
 import re
-import xml.etree.ElementTree as ET
 
 from ansible_collections.fleetops.ping.plugins.module_utils import transport as _http
+from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import thing_id
 
 REDACTED = _http.REDACTED
 NO_LOG_TEXT = 'hidden by no_log'
@@ -38,6 +38,19 @@ _XML_INVALID = re.compile(u'[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 MAX_MESSAGE = 300
 COMPACT_LINES = 3
 COMPACT_CHARS = 160
+# drift.md stays readable and within GitHub's limits whatever the size of the run: a pull-request comment body
+# takes at most 65,536 characters (docs/ci.md posts drift.md as one), GITHUB_STEP_SUMMARY 1 MiB per step. The
+# first MD_ROWS changed objects and MD_FAILURE_ROWS failures are tables; the rest are counted by API and task.
+MD_MAX_CHARS = 60000
+MD_RESERVE = 6000           # kept for the tables that count what is not shown
+MD_CHANGED_SHARE = 0.7      # of what is left, the share the changed rows may take (the rest: failures)
+MD_ROWS = 100
+MD_FAILURE_ROWS = 50
+MD_TASK_ROWS = 30
+MD_CELL_CHARS = 200         # a host, task or message in a table cell
+MD_CHANGE_CHARS = 1500      # the change cell of one row
+MEMO_CHARS = 256            # texts up to this length are redacted once per redactor ...
+MEMO_ENTRIES = 200000       # ... up to this many of them
 
 APIS = (
     ('fleetops.ping.monogoto_', 'Monogoto'),
@@ -94,11 +107,19 @@ class Redactor:
 
     def __init__(self, secrets=()):
         self.secrets = set(s for s in secrets if s is not None and len(str(s)) >= 4)
+        self._seen = {}  # text -> redacted text: the keys and values of 100,000 diffs repeat a lot
 
     def text(self, text):
         if text is None:
             return None
-        return _http.redact_text(text, self.secrets)
+        if not isinstance(text, str) or len(text) > MEMO_CHARS:
+            return _http.redact_text(text, self.secrets)
+        done = self._seen.get(text)
+        if done is None:
+            done = _http.redact_text(text, self.secrets)
+            if len(self._seen) < MEMO_ENTRIES:
+                self._seen[text] = done
+        return done
 
     def value(self, value):
         if isinstance(value, dict):
@@ -135,7 +156,25 @@ def normalize_diff(diff):
     return out
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _flat_json_lines(value):
+    """``json.dumps(value, indent=4, sort_keys=True)`` split in lines, for a flat dict of scalars: the same text,
+    from the C encoder (the indenting encoder is pure Python, and a fleet report renders 100,000 of them)."""
+    keys = sorted(value)
+    last = len(keys) - 1
+    lines = ['{\n']
+    for index, key in enumerate(keys):
+        lines.append('    %s: %s%s\n' % (json.dumps(key), json.dumps(value[key]), ',' if index < last else ''))
+    lines.append('}\n')
+    return lines
+
+
 def _as_lines(value):
+    if (isinstance(value, dict) and value and all(isinstance(k, str) for k in value)
+            and all(isinstance(v, _SCALARS) and not isinstance(v, float) for v in value.values())):
+        return _flat_json_lines(value)
     if isinstance(value, (dict, list)):
         text = json.dumps(value, indent=4, sort_keys=True, default=str)
     elif value is None:
@@ -199,8 +238,72 @@ def compact_changes(diffs):
     return lines
 
 
+def object_of(entry):
+    """The object a diff entry names (its header), or None."""
+    name = entry.get('after_header') or entry.get('before_header')
+    if name is None or name == '':
+        return None
+    return name if isinstance(name, str) else _short(name)
+
+
+def _shows_a_change(entry):
+    return 'prepared' in entry or entry.get('before') != entry.get('after')
+
+
+def split_by_object(diffs):
+    """A list-form diff as [(object, entries)]: one per object its entries name, in the order they first appear.
+
+    Entries that name the same object stay together; entries that name none are one group of their own (object
+    None); entries whose before and after are equal show no change and are left out while any other entry
+    remains. None when no entry names an object (the diff is then the task's, as a whole).
+    """
+    shown = [d for d in diffs if _shows_a_change(d)] or list(diffs)
+    if not any(object_of(d) for d in shown):
+        return None
+    groups, order = {}, []
+    for entry in shown:
+        name = object_of(entry)
+        if name not in groups:
+            groups[name] = []
+            order.append(name)
+        groups[name].append(entry)
+    return [(name, groups[name]) for name in order]
+
+
+def contract_object(entry, action):
+    """The object of one entry of a fleet task's ``changes`` or ``failures`` (``thing_id``, else from ``iccid``)."""
+    name = entry.get('thing_id') or entry.get('object')
+    if name:
+        return name if isinstance(name, str) else _short(name)
+    iccid = entry.get('iccid')
+    if iccid is None or iccid == '':
+        return None
+    iccid = _short(iccid)
+    return thing_id(iccid) if str(action or '').startswith('fleetops.ping.monogoto_') else iccid
+
+
+def contract_list(result, key):
+    """The dict entries of a fleet task's ``changes`` or ``failures`` list, or None when the result has none."""
+    value = result.get(key)
+    if not isinstance(value, list):
+        return None
+    entries = [e for e in value if isinstance(e, dict)]
+    return entries or None
+
+
+def _cut(text, limit):
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1] + '\u2026'
+
+
 class DriftReport:
-    """Collects the results of one run and builds the three reports from them."""
+    """Collects the results of one run and builds the three reports from them.
+
+    One record per host, task and loop item, except that a task whose list-form diff names objects (a header
+    per entry, as the fleet task ``fleetops.ping.monogoto_fleet`` returns one per changed SIM) gives one record
+    per object, with its own diff; without a diff, the objects come from the result's ``changes`` list, and a
+    failed task's per-object ``failures`` are one failure record each.
+    """
 
     def __init__(self, secrets=(), secret_options=()):
         self.records = []
@@ -212,6 +315,9 @@ class DriftReport:
         self.secret_options = set(secret_options)
         self.base_secrets = set(s for s in secrets if s)
         self.run_secrets = set()
+        # Records before this index were redacted with fewer secrets than the run has named since.
+        self._stale = 0
+        self._redactor = None
 
     # -- collecting ---------------------------------------------------------
     def secrets_from(self, *structures):
@@ -231,14 +337,23 @@ class DriftReport:
             walk(structure)
         return found
 
+    def _current_redactor(self, secrets):
+        new = set(s for s in secrets if s) - self.run_secrets
+        if new:
+            self.run_secrets.update(new)
+            self._stale = len(self.records)
+            self._redactor = None
+        if self._redactor is None:
+            self._redactor = Redactor(self.base_secrets | self.run_secrets)
+        return self._redactor
+
     def record(self, host, task, action, status, result, no_log=False, ignored=False, secrets=()):
         """Record one task result (``status``: ok, changed, failed, unreachable or skipped).
 
         A loop's result is recorded item by item. ``secrets`` are extra values to redact (from the task).
         """
         result = result if isinstance(result, dict) else {}
-        self.run_secrets.update(s for s in secrets if s)
-        redactor = Redactor(self.base_secrets | self.run_secrets)
+        redactor = self._current_redactor(secrets)
         no_log = bool(no_log or result.get('_ansible_no_log'))
         base = dict(host=redactor.text(host), task=redactor.text(task), action=str(action or ''))
         items = result.get('results')
@@ -268,23 +383,70 @@ class DriftReport:
             rec['item'] = NO_LOG_TEXT if no_log else redactor.text(_short(label) if label is not None else '')
         if no_log:
             rec['no_log'] = True
-        if status == 'changed' and not no_log:
+        if no_log or status not in ('changed', 'failed'):
+            if status in ('failed', 'unreachable'):
+                rec['msg'] = NO_LOG_TEXT if no_log else one_line(redactor.text(result.get('msg') or result.get('reason') or status))
+                if status == 'failed':
+                    rec['ignored'] = bool(ignored)
+            self.records.append(rec)
+            return
+        objects = self._objects(result, rec['action'], redactor) if status == 'changed' or result.get('changed') else None
+        if status == 'changed' and objects is None:
             diffs = redactor.value(normalize_diff(result.get('diff')))
             rec['diff'] = diffs
-            headers = [d.get('after_header') or d.get('before_header') for d in diffs]
-            objects = [h for h in headers if h]
-            if objects:
-                rec['object'] = objects[0]
-        elif status in ('failed', 'unreachable'):
-            rec['msg'] = NO_LOG_TEXT if no_log else one_line(redactor.text(result.get('msg') or result.get('reason') or status))
-            if status == 'failed':
-                rec['ignored'] = bool(ignored)
-        self.records.append(rec)
+            headers = [object_of(d) for d in diffs]
+            named = [h for h in headers if h]
+            if named:
+                rec['object'] = named[0]
+            self.records.append(rec)
+            return
+        for name, diffs in objects or ():
+            part = dict(rec, status='changed', part=True, diff=diffs)
+            if name is not None:
+                part['object'] = name
+            self.records.append(part)
+        if status != 'failed':
+            return
+        failures = contract_list(result, 'failures')
+        if failures is None:
+            rec['msg'] = one_line(redactor.text(result.get('msg') or result.get('reason') or status))
+            rec['ignored'] = bool(ignored)
+            self.records.append(rec)
+            return
+        for entry in failures:
+            part = dict(rec, part=True, ignored=bool(ignored),
+                        msg=one_line(redactor.text(entry.get('msg') or result.get('msg') or status)))
+            name = contract_object(entry, rec['action'])
+            if name is not None:
+                part['object'] = redactor.text(name)
+            self.records.append(part)
+
+    def _objects(self, result, action, redactor):
+        """[(object, diffs)] when the result names its objects (a list-form diff, else a ``changes`` list), or None."""
+        raw = result.get('diff')
+        diffs = normalize_diff(raw)
+        if isinstance(raw, list) and diffs:
+            split = split_by_object(diffs)
+            if split is not None:
+                return [(redactor.text(name) if name is not None else None, redactor.value(parts)) for name, parts in split]
+        if diffs:
+            return None
+        changes = contract_list(result, 'changes')
+        if changes is None:
+            return None
+        # Without --diff the fleet task returns no diff: its changes still name the objects (without values).
+        names = [contract_object(entry, action) for entry in changes]
+        return [(redactor.text(name) if name is not None else None, []) for name in names]
 
     def finalize(self):
-        """Redact every record again with every secret seen in the whole run (a later task may have named one)."""
-        redactor = Redactor(self.base_secrets | self.run_secrets)
-        self.records = [redactor.value(rec) for rec in self.records]
+        """Redact the records again with every secret seen in the whole run (a later task may have named one).
+
+        Only the records taken before the last new secret was seen are done again.
+        """
+        if self._stale:
+            redactor = Redactor(self.base_secrets | self.run_secrets)
+            self.records[:self._stale] = [redactor.value(rec) for rec in self.records[:self._stale]]
+            self._stale = 0
 
     # -- summaries ----------------------------------------------------------
     def changed(self):
@@ -298,7 +460,7 @@ class DriftReport:
 
     @property
     def drift(self):
-        return bool(self.changed())
+        return any(r['status'] == 'changed' for r in self.records)
 
     def counts(self):
         if self.host_counts:
@@ -314,12 +476,16 @@ class DriftReport:
                 host['ok'] += 1
         return counts
 
-    def by_api_and_task(self):
+    def by_api_and_task(self, records=None):
         rows = {}
-        for rec in self.changed():
+        for rec in self.changed() if records is None else records:
             key = (api_of(rec['action']), rec['task'])
             rows[key] = rows.get(key, 0) + 1
         return [(api, task, n) for (api, task), n in rows.items()]
+
+    def failed_tasks(self):
+        """How many tasks failed (not ignored), counting a task with per-object failures once per host and item."""
+        return len(set((r['host'], r['task'], r.get('item')) for r in self.failures() if not r.get('ignored')))
 
     # -- JSON ---------------------------------------------------------------
     def to_dict(self):
@@ -329,8 +495,10 @@ class DriftReport:
             entry = dict((k, rec[k]) for k in ('host', 'task', 'action', 'item', 'object', 'no_log') if k in rec)
             entry['diff'] = None if rec.get('no_log') else (rec.get('diff') or None)
             changed.append(entry)
+        failures = [dict((k, r[k]) for k in ('host', 'task', 'action', 'item', 'object', 'msg', 'ignored') if k in r)
+                    for r in self.failures()]
         data = dict(
-            drift=self.drift,
+            drift=bool(changed),
             check_mode=self.check_mode,
             diff_mode=self.diff_mode,
             timestamp=self.timestamp,
@@ -339,10 +507,12 @@ class DriftReport:
                          by_api=self._count_by(lambda r: api_of(r['action'])),
                          by_task=[dict(api=a, task=t, objects=n) for a, t, n in self.by_api_and_task()]),
             changed=changed,
-            failures=[dict((k, r[k]) for k in ('host', 'task', 'action', 'item', 'msg', 'ignored') if k in r) for r in self.failures()],
+            failures=failures,
             unreachable=[dict(host=r['host'], task=r['task'], msg=r['msg']) for r in self.unreachable()],
             hosts=self.counts(),
         )
+        if any(r.get('object') for r in self.failures()):
+            data['summary']['failed_objects'] = sum(1 for r in self.failures() if r.get('object'))
         if not self.diff_mode:
             data['note'] = 'diff mode was off (run with --check --diff): changed entries carry no diff'
         return data
@@ -355,57 +525,88 @@ class DriftReport:
         return out
 
     def to_json(self):
-        return json.dumps(self.to_dict(), indent=2, sort_keys=False, ensure_ascii=False, default=str) + '\n'
+        return ''.join(self.json_chunks())
+
+    def json_chunks(self):
+        """drift.json piece by piece: the top level indented, one line per entry of ``changed``, ``failures`` and
+        ``unreachable`` (so that 100,000 objects are neither one string in memory nor 100,000 indented blocks)."""
+        data = self.to_dict()
+        keys = list(data)
+        yield '{\n'
+        for index, key in enumerate(keys):
+            value = data[key]
+            comma = ',' if index < len(keys) - 1 else ''
+            if key in ('changed', 'failures', 'unreachable') and value:
+                yield '  %s: [\n' % json.dumps(key)
+                last = len(value) - 1
+                for position, entry in enumerate(value):
+                    yield '    %s%s\n' % (json.dumps(entry, ensure_ascii=False, default=str), ',' if position < last else '')
+                yield '  ]%s\n' % comma
+            else:
+                text = json.dumps(value, indent=2, ensure_ascii=False, default=str).replace('\n', '\n  ')
+                yield '  %s: %s%s\n' % (json.dumps(key), text, comma)
+        yield '}\n'
 
     # -- JUnit XML ----------------------------------------------------------
     def to_junit(self):
+        return ''.join(self.junit_chunks())
+
+    def junit_chunks(self):
+        """drift.junit.xml, one test case at a time: a report of 100,000 objects is never one tree in memory."""
         self.finalize()
-        suite = ET.Element('testsuite', name='fleetops.ping.drift')
         tests = failures = errors = skipped = 0
         for rec in self.records:
-            name = rec['task'] + (' [%s]' % rec['item'] if rec.get('item') else '')
-            case = ET.SubElement(suite, 'testcase', classname=_xml(rec['host']), name=_xml(name))
             tests += 1
             if rec['status'] == 'changed':
                 failures += 1
-                what = 'would change' if self.check_mode else 'changed'
-                if rec.get('no_log'):
-                    text = '%s (details %s)' % (what, NO_LOG_TEXT)
-                elif rec.get('diff'):
-                    text = render_diff(rec['diff'])
-                else:
-                    text = '%s (no diff: %s)' % (what, 'the module returned none' if self.diff_mode else 'run with --diff')
-                node = ET.SubElement(case, 'failure', message=_xml('%s: %s' % (what, rec.get('object') or rec['task'])), type='drift')
-                node.text = _xml(text)
-            elif rec['status'] in ('failed', 'unreachable'):
-                if rec['status'] == 'failed' and rec.get('ignored'):
-                    ET.SubElement(case, 'system-out').text = _xml('failed (ignored): ' + rec['msg'])
-                    continue
+            elif rec['status'] == 'unreachable' or (rec['status'] == 'failed' and not rec.get('ignored')):
                 errors += 1
-                node = ET.SubElement(case, 'error', message=_xml(rec['msg']), type=rec['status'])
-                node.text = _xml(rec['msg'])
             elif rec['status'] == 'skipped':
                 skipped += 1
-                ET.SubElement(case, 'skipped')
-        for key, val in (('tests', tests), ('failures', failures), ('errors', errors), ('skipped', skipped)):
-            suite.set(key, str(val))
-        if self.timestamp:
-            suite.set('timestamp', self.timestamp)
-        root = ET.Element('testsuites', name='fleetops.ping.drift', tests=str(tests), failures=str(failures),
-                          errors=str(errors), skipped=str(skipped))
-        root.append(suite)
-        if hasattr(ET, 'indent'):
-            ET.indent(root)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
+        counts = 'tests="%d" failures="%d" errors="%d" skipped="%d"' % (tests, failures, errors, skipped)
+        stamp = ' timestamp=%s' % _attr(self.timestamp) if self.timestamp else ''
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+        yield '<testsuites name="fleetops.ping.drift" %s>\n' % counts
+        yield '  <testsuite name="fleetops.ping.drift" %s%s>\n' % (counts, stamp)
+        for rec in self.records:
+            yield self._junit_case(rec)
+        yield '  </testsuite>\n</testsuites>\n'
+
+    def _junit_case(self, rec):
+        name = rec['task'] + (' [%s]' % rec['item'] if rec.get('item') else '')
+        if rec.get('part') and rec.get('object'):
+            name += ': %s' % rec['object']
+        head = '    <testcase classname=%s name=%s' % (_attr(rec['host']), _attr(name))
+        if rec['status'] == 'changed':
+            what = 'would change' if self.check_mode else 'changed'
+            if rec.get('no_log'):
+                text = '%s (details %s)' % (what, NO_LOG_TEXT)
+            elif rec.get('diff'):
+                text = render_diff(rec['diff'])
+            else:
+                text = '%s (no diff: %s)' % (what, 'the module returned none' if self.diff_mode else 'run with --diff')
+            body = '<failure message=%s type="drift">%s</failure>' % (_attr('%s: %s' % (what, rec.get('object') or rec['task'])),
+                                                                      _text(text))
+        elif rec['status'] == 'failed' and rec.get('ignored'):
+            body = '<system-out>%s</system-out>' % _text('failed (ignored): ' + rec['msg'])
+        elif rec['status'] in ('failed', 'unreachable'):
+            body = '<error message=%s type="%s">%s</error>' % (_attr(rec['msg']), rec['status'], _text(rec['msg']))
+        elif rec['status'] == 'skipped':
+            body = '<skipped />'
+        else:
+            return head + ' />\n'
+        return '%s>\n      %s\n    </testcase>\n' % (head, body)
 
     # -- Markdown -----------------------------------------------------------
     def to_markdown(self):
+        """drift.md: at most MD_MAX_CHARS characters, whatever the size of the run (the rest is in drift.json)."""
         self.finalize()
         changed = self.changed()
+        failures = self.failures() + self.unreachable()
         mode = 'check mode' if self.check_mode else 'not in check mode: these changes were applied'
         mode += ', diff on' if self.diff_mode else ', diff off (run with --check --diff to see what would change)'
         playbook = ', '.join(self.playbooks) or '(no playbook)'
-        out = ['## Drift report: %s' % _md(playbook), '']
+        out = ['## Drift report: %s' % _md(_cut(playbook, MD_CELL_CHARS)), '']
         if changed:
             noun = 'object would change' if len(changed) == 1 else 'objects would change'
             if not self.check_mode:
@@ -415,36 +616,95 @@ class DriftReport:
             out.append('**No drift**: nothing would change (%s; %s)' % (mode, self.timestamp or ''))
         problems = []
         if self.failures():
-            problems.append('%d failed task(s)' % len([r for r in self.failures() if not r.get('ignored')]))
+            problems.append('%d failed task(s)' % self.failed_tasks())
+            objects = sum(1 for r in self.failures() if r.get('object') and r.get('part') and not r.get('ignored'))
+            if objects:
+                problems[-1] += ' (%d object(s) failed)' % objects
         if self.unreachable():
             problems.append('%d unreachable host(s)' % len(self.unreachable()))
         if problems:
             out.append('')
             out.append('**The run did not complete cleanly:** %s (see below); the drift list may be incomplete.' % ', '.join(problems))
+        budget = [MD_MAX_CHARS - MD_RESERVE - sum(len(line) + 1 for line in out)]
         if changed:
-            out += ['', '| API | task | objects |', '|---|---|---|']
-            for api, task, n in self.by_api_and_task():
-                out.append('| %s | %s | %d |' % (_md(api), _md(task), n))
+            out += [''] + self._md_tasks(self.by_api_and_task(), 'objects', budget)
+            rows = ['| %s | %s | %s |' % (_md(_cut(rec['host'], MD_CELL_CHARS)), _md(_cut(self._task_label(rec), MD_CELL_CHARS)),
+                                          self._md_change(rec)) for rec in changed[:MD_ROWS]]
             out += ['', '| host | task | change |', '|---|---|---|']
-            for rec in changed:
-                task = rec['task'] + (' [%s]' % rec['item'] if rec.get('item') else '')
-                out.append('| %s | %s | %s |' % (_md(rec['host']), _md(task), self._md_change(rec)))
-        if self.failures() or self.unreachable():
-            out += ['', '| host | task | failure |', '|---|---|---|']
-            for rec in self.failures() + self.unreachable():
+            shown = self._md_rows(out, rows, budget, MD_CHANGED_SHARE)
+            if shown < len(changed):
+                out += ['', '**%d of %d objects are shown above**; all of them, with their diffs, are in `drift.json` '
+                        '(and `drift.junit.xml`). Not shown, by API and task:' % (shown, len(changed)), '']
+                out += self._md_tasks(self.by_api_and_task(changed[shown:]), 'objects not shown', budget)
+        if failures:
+            rows = []
+            for rec in failures[:MD_FAILURE_ROWS]:
                 what = 'unreachable: ' if rec['status'] == 'unreachable' else 'ignored: ' if rec.get('ignored') else ''
-                out.append('| %s | %s | %s |' % (_md(rec['host']), _md(rec['task']), _md(what + rec['msg'])))
-        return '\n'.join(out) + '\n'
+                task = self._task_label(rec) + (': %s' % rec['object'] if rec.get('part') and rec.get('object') else '')
+                rows.append('| %s | %s | %s |' % (_md(_cut(rec['host'], MD_CELL_CHARS)), _md(_cut(task, MD_CELL_CHARS)),
+                                                  _md(_cut(what + rec['msg'], MD_CELL_CHARS))))
+            out += ['', '| host | task | failure |', '|---|---|---|']
+            shown = self._md_rows(out, rows, budget, 1.0)
+            if shown < len(failures):
+                out += ['', '**%d of %d failures are shown above**; all of them are in `drift.json` (and '
+                        '`drift.junit.xml`). Not shown, by API and task:' % (shown, len(failures)), '']
+                out += self._md_tasks(self.by_api_and_task(failures[shown:]), 'failures not shown', budget)
+        text = '\n'.join(out) + '\n'
+        if len(text) > MD_MAX_CHARS:  # only with pathological names: cut at a line, and say so
+            text = text[:MD_MAX_CHARS - 200].rsplit('\n', 1)[0] + '\n\n_(cut at %d characters; the whole report is in `drift.json`)_\n' % MD_MAX_CHARS
+        return text
+
+    def markdown_chunks(self):
+        yield self.to_markdown()
+
+    @staticmethod
+    def _task_label(rec):
+        return rec['task'] + (' [%s]' % rec['item'] if rec.get('item') else '')
+
+    @staticmethod
+    def _md_rows(out, rows, budget, share):
+        """Append rows while they fit in ``share`` of what is left of the budget; returns how many were added."""
+        limit = budget[0] * share
+        used = 0
+        for index, row in enumerate(rows):
+            if used + len(row) + 1 > limit:
+                budget[0] -= used
+                return index
+            out.append(row)
+            used += len(row) + 1
+        budget[0] -= used
+        return len(rows)
+
+    @staticmethod
+    def _md_tasks(counts, noun, budget):
+        lines = ['| API | task | %s |' % noun, '|---|---|---|']
+        rows = sorted(counts, key=lambda row: -row[2])
+        for api, task, n in rows[:MD_TASK_ROWS]:
+            lines.append('| %s | %s | %d |' % (_md(api), _md(_cut(task, MD_CELL_CHARS)), n))
+        if len(rows) > MD_TASK_ROWS:
+            rest = rows[MD_TASK_ROWS:]
+            lines.append('| | %d more tasks (see `drift.json`) | %d |' % (len(rest), sum(n for _a, _t, n in rest)))
+        budget[0] -= sum(len(line) + 1 for line in lines)
+        return lines
 
     def _md_change(self, rec):
         if rec.get('no_log'):
             return '_%s_' % NO_LOG_TEXT
         if not rec.get('diff'):
-            return '_no diff (%s)_' % ('the module returned none' if self.diff_mode else 'diff mode off')
+            why = '_no diff (%s)_' % ('the module returned none' if self.diff_mode else 'diff mode off')
+            return '<code>%s</code> %s' % (_html(_cut(rec['object'], MD_CELL_CHARS)), why) if rec.get('object') else why
         lines = compact_changes(rec['diff'])
         if not lines:
             return '_no difference shown_'
-        text = '<br>'.join('<code>%s</code>' % _html(line) for line in lines)
+        cells, size = [], 0
+        for line in lines:
+            cell = '<code>%s</code>' % _html(_cut(line, MD_CELL_CHARS))
+            if size + len(cell) > MD_CHANGE_CHARS:
+                cells.append('_%d more (see `drift.json`)_' % (len(lines) - len(cells)))
+                break
+            cells.append(cell)
+            size += len(cell) + 4
+        text = '<br>'.join(cells)
         if len(lines) <= COMPACT_LINES and sum(len(line) for line in lines) <= COMPACT_CHARS:
             return text
         summary = '%d change%s' % (len(lines), '' if len(lines) == 1 else 's')
@@ -453,6 +713,17 @@ class DriftReport:
 
 def _xml(text):
     return _XML_INVALID.sub(u'\ufffd', str(text))
+
+
+def _text(text):
+    """XML character data."""
+    return _xml(text).replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+
+
+def _attr(text):
+    """An XML attribute value in double quotes (line breaks and tabs kept as character references)."""
+    value = _text(text).replace('"', '&quot;')
+    return '"%s"' % value.replace('\n', '&#10;').replace('\r', '&#13;').replace('\t', '&#9;')
 
 
 def _html(text):

@@ -16,7 +16,8 @@ A state module's action plugin names in ``READING`` the kind of inventory readin
 (:mod:`reading`): the object this collection's inventory plugins read, left in the host's vars. The action
 finds it in the task's vars, keeps it only when it is about the task's object and when no write of this
 collection to that object was recorded after it was read, and hands it to the module as the option
-``inventory_reading`` on both paths; the module's logic decides whether it is young enough to use. After a
+``inventory_reading`` on both paths, with the time its age is judged at (``judged_at``: the start of the run,
+:func:`reading.judged_at`); the module's logic decides whether it was young enough then. After a
 task that changed (or failed to change) such an object, the time is recorded in the cache directory, so that a
 later task of the same run, or a cached inventory, never compares against a reading from before that write.
 
@@ -223,7 +224,9 @@ class InProcessAction(ActionBase):
             written = last_write(key)
             if written is not None and written >= read_at:
                 return keys
-        args['inventory_reading'] = _reading.make(kind, obj, read_at, api_url)
+        # The age is judged at the start of the run (the controller's clock, inherited from the main process):
+        # the module compares judged_at - read_at with reading_max_age on both paths.
+        args['inventory_reading'] = _reading.make(kind, obj, read_at, api_url, judged=_reading.judged_at(read_at))
         return keys
 
     def record_write(self, args, result, keys):

@@ -31,6 +31,9 @@ except ImportError:  # ansible-core < 2.19: every string of the configuration fi
     def trust_as_template(value):
         return value
 
+# Imported with the inventory plugins, so that the start of the run, which the state modules judge the age of a
+# reading at (reading.RUN_STARTED), is taken in the main process when ansible-playbook loads the inventory.
+from ansible_collections.fleetops.ping.plugins.module_utils import reading as _reading  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, one_line, redact_text

@@ -263,3 +263,129 @@ def test_drift_gate(simulator, tmp_path):
     assert data['drift'] is False and data['changed'] == [] and junit.find('testsuite').get('failures') == '0'
     assert '**No drift**' in texts['drift.md']
     assert_no_secret(url, proc.stdout, *texts.values())
+
+
+# -- a fleet-shaped task through the real ansible-playbook: one object per changed SIM ----------------------
+# A stand-in module with the result contract of fleetops.ping.monogoto_fleet (summary, changes, failures, a
+# list-form diff with one entry per changed SIM), written into the test's own directory, so that the gate is
+# tested on a real run: Ansible's result handling, its no_log censoring, its recap and exit status.
+FLEET_MODULE = '''#!/usr/bin/python
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(changed=dict(type='int', default=0), failures=dict(type='int', default=0)),
+                           supports_check_mode=True)
+    changes, diff, failures = [], [], []
+    for index in range(module.params['changed']):
+        iccid = '8944500100%09d' % index
+        before, after = {'LockMasterImei': False, 'MasterIMEI': ''}, {'LockMasterImei': True, 'MasterIMEI': '35693803%07d' % index}
+        changes.append(dict(iccid=iccid, thing_id='ThingId_ICCID_' + iccid, before=before, after=after))
+        diff.append(dict(before=before, after=after, before_header='ThingId_ICCID_' + iccid, after_header='ThingId_ICCID_' + iccid))
+    for index in range(module.params['failures']):
+        failures.append(dict(iccid='8944500199%09d' % index, msg='ICCID 8944500199%09d is not in the account' % index))
+    result = dict(changed=bool(changes), changes=changes, failures=failures,
+                  summary=dict(things=len(changes) + len(failures), unchanged=0, changed=len(changes), failed=len(failures)))
+    if module._diff:
+        result['diff'] = diff
+    if failures:
+        module.fail_json(msg='%d of %d SIMs failed' % (len(failures), len(changes) + len(failures)), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
+'''
+FLEET_PLAY = '''
+- name: Fleet-shaped tasks through the drift gate
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Enforce the SIM fleet
+      fake_fleet:
+        changed: "{{ n_changed }}"
+        failures: "{{ n_failed }}"
+    - name: Enforce a fleet whose result is secret
+      fake_fleet:
+        changed: 5
+      no_log: true
+'''
+FLEET_SIMS = 2000
+
+
+def run_fleet_gate(tmp_path, name, n_failed=0, diff=True):
+    work = tmp_path / 'fleet-play'
+    if not work.exists():
+        (work / 'library').mkdir(parents=True)
+        (work / 'library' / 'fake_fleet.py').write_text(FLEET_MODULE, encoding='utf-8')
+        (work / 'fleet.yml').write_text(FLEET_PLAY, encoding='utf-8')
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ANSIBLE_', 'FLEETOPS_PING_', 'GITHUB_')))
+    report_dir = tmp_path / ('reports-' + name)
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': collections_path(str(tmp_path / ('coll-' + name))),
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'ANSIBLE_CALLBACKS_ENABLED': 'fleetops.ping.drift',
+        'FLEETOPS_PING_DRIFT_DIR': str(report_dir),
+        'FLEETOPS_PING_DRIFT_EXIT_CODE': str(DRIFT_STATUS),
+        'FLEETOPS_PING_CACHE_DIR': str(tmp_path / 'cache'),
+    })
+    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', 'fleet.yml', '--check',
+           '-e', 'n_changed=%d n_failed=%d ansible_python_interpreter=%s' % (FLEET_SIMS, n_failed, sys.executable)]
+    if diff:
+        cmd.append('--diff')
+    proc = subprocess.run(cmd, cwd=str(work), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=600, check=False)
+    (tmp_path / ('output-%s.txt' % name)).write_text(proc.stdout)
+    return proc, report_dir
+
+
+def test_drift_gate_over_a_fleet_shaped_task(tmp_path):
+    sims = ['ThingId_ICCID_8944500100%09d' % i for i in range(FLEET_SIMS)]
+
+    # --check --diff: every changed SIM is an object with its own diff; the no_log task is one object, no values.
+    proc, reports = run_fleet_gate(tmp_path, 'diff')
+    assert proc.returncode == DRIFT_STATUS, proc.stdout[-4000:]
+    assert 'fleetops.ping.drift: %d object(s) would change' % (FLEET_SIMS + 1) in proc.stdout
+    data, junit, texts = read_reports(reports)
+    assert data['summary']['objects'] == FLEET_SIMS + 1 and data['diff_mode'] is True
+    fleet = [c for c in data['changed'] if c['task'] == 'Enforce the SIM fleet']
+    assert [c['object'] for c in fleet] == sims
+    assert fleet[7]['diff'] == [{'before': {'LockMasterImei': False, 'MasterIMEI': ''},
+                                 'after': {'LockMasterImei': True, 'MasterIMEI': '356938030000007'},
+                                 'before_header': sims[7], 'after_header': sims[7]}]
+    secret = [c for c in data['changed'] if c['task'] == 'Enforce a fleet whose result is secret']
+    assert secret == [{'host': 'localhost', 'task': 'Enforce a fleet whose result is secret', 'action': 'fake_fleet',
+                       'no_log': True, 'diff': None}]
+    suite = junit.find('testsuite')
+    assert suite.get('failures') == str(FLEET_SIMS + 1) and suite.get('errors') == '0'
+    names = [c.get('name') for c in suite.findall('testcase') if c.find('failure') is not None]
+    assert names[:2] == ['Enforce the SIM fleet: ' + sims[0], 'Enforce the SIM fleet: ' + sims[1]]
+    md = texts['drift.md']
+    assert '**Drift: %d objects would change** (check mode, diff on;' % (FLEET_SIMS + 1) in md
+    assert '%s LockMasterImei: false \u2192 true' % sims[0] in md
+    assert 'of %d objects are shown above' % (FLEET_SIMS + 1) in md and len(md) <= 60000
+    assert '8944500100000000005' not in json.dumps(secret) and 'SIMs failed' not in md
+
+    # --check without --diff: the objects come from the fleet task's changes, without values, and the reports say so.
+    proc, reports = run_fleet_gate(tmp_path, 'nodiff', diff=False)
+    assert proc.returncode == DRIFT_STATUS, proc.stdout[-4000:]
+    data, junit, texts = read_reports(reports)
+    fleet = [c for c in data['changed'] if c['task'] == 'Enforce the SIM fleet']
+    assert [c['object'] for c in fleet] == sims and all(c['diff'] is None for c in fleet)
+    assert 'diff mode was off' in data['note'] and 'diff mode off' in texts['drift.md']
+
+    # Some SIMs failed: the run keeps ansible-playbook's own status; the changed SIMs are still drift objects and
+    # each failed SIM is a failure with its own message.
+    proc, reports = run_fleet_gate(tmp_path, 'failed', n_failed=3)
+    assert proc.returncode == 2, proc.stdout[-4000:]
+    data, junit, texts = read_reports(reports)
+    assert data['summary']['objects'] == FLEET_SIMS and data['summary']['failed_objects'] == 3
+    assert [(f['object'], f['msg']) for f in data['failures']] == [
+        ('8944500199%09d' % i, 'ICCID 8944500199%09d is not in the account' % i) for i in range(3)]
+    assert junit.find('testsuite').get('errors') == '3' and junit.find('testsuite').get('failures') == str(FLEET_SIMS)
+    assert '1 failed task(s) (3 object(s) failed)' in texts['drift.md']

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import time
 
 import pytest
 
@@ -92,13 +93,38 @@ def test_add_reading_hands_over_the_host_reading(tmp_path, monkeypatch):
     args = {'iccid': '8912372646888991', 'lock': True}
     keys = action(reading.MONOGOTO_THING, args).add_reading(args, host_vars())
     assert keys == ['monogoto-thing:8912372646888991']
-    assert args['inventory_reading'] == reading.make(reading.MONOGOTO_THING, THING, NOW, URL)
+    # NOW is long before this run started: the age is judged at the run's start.
+    assert args['inventory_reading'] == reading.make(reading.MONOGOTO_THING, THING, NOW, URL, judged=reading.RUN_STARTED)
     args = {'name': 'Shop', 'state': 'paused'}
     action(reading.PINGPL_MONITOR, args).add_reading(args, host_vars())
-    assert args['inventory_reading'] == reading.make(reading.PINGPL_MONITOR, MONITOR, NOW, 'https://api.ping.pl/1.0')
+    assert args['inventory_reading'] == reading.make(reading.PINGPL_MONITOR, MONITOR, NOW, 'https://api.ping.pl/1.0',
+                                                     judged=reading.RUN_STARTED)
     args = {'contact_id': 2, 'state': 'active'}
     action(reading.PINGPL_CONTACTS, args).add_reading(args, host_vars())
     assert args['inventory_reading']['object'] == [CONTACTS[1]]
+
+
+def test_the_age_is_judged_at_the_start_of_the_run_with_the_controllers_clock(tmp_path, monkeypatch):
+    monkeypatch.setenv('FLEETOPS_PING_CACHE_DIR', str(tmp_path))
+    started = time.time() - 1000  # a run that has lasted 1000 s so far
+    monkeypatch.setattr(reading, 'RUN_STARTED', started)
+
+    def handed(read_at):
+        args = {'iccid': '8912372646888991', 'lock': True}
+        action(reading.MONOGOTO_THING, args).add_reading(args, host_vars(read_at))
+        return args['inventory_reading']
+    # Read before the run started (a cached inventory): judged at the start of the run.
+    assert handed(started - 30)['judged_at'] == started
+    # Read when the run started, or during it (the listing the run started with, refresh_inventory, add_host):
+    # judged when it was read.
+    assert handed(started + 5)['judged_at'] == started + 5
+    # Stamped in the future: judged now, so its age is negative and the module does not use it.
+    future = handed(time.time() + 3600)
+    assert future['judged_at'] <= time.time() < future['read_at']
+    for raw, used in ((handed(started - 30), False), (handed(started - 10), True), (handed(started + 5), True),
+                      (future, False)):
+        params = {'reading_max_age': 20, 'api_url': URL, 'inventory_reading': raw}
+        assert (reading.take(params, reading.MONOGOTO_THING, lambda obj: obj) is not None) is used
 
 
 @pytest.mark.parametrize('args, task_vars', [

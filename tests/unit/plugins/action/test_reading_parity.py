@@ -6,7 +6,8 @@
 Each case runs the action plugin's whole ``run()`` with the host vars the inventory plugins set: once with
 the logic in-process, once with FLEETOPS_PING_IN_PROCESS=0 and a real module process. The simulator is reset
 before each path and each path has its own cache directory (token cache and write record), so the results
-and the request logs must be equal, apart from the reading's age, which each path measures with its own clock.
+and the request logs must be equal, the reading's age too: the action plugin hands both paths the time the
+age is judged at (the start of the run, here the start of each test).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,7 +29,7 @@ from ansible_collections.fleetops.ping.tests.simulator.monogoto import PASSWORD,
 from ansible_collections.fleetops.ping.tests.simulator.pingpl import PINGPL_KEY
 from ansible_collections.fleetops.ping.tests.unit.plugins.action.parity_helpers import as_module, normalized
 
-VOLATILE = ('invocation', 'warnings', 'age_s')
+VOLATILE = ('invocation', 'warnings')
 TID = 'ThingId_ICCID_' + VENDOR_ICCID
 
 
@@ -55,6 +56,14 @@ def run_action(name, defn, kind, args, task_vars, mode, check_mode=False):
     result = plugin.run(task_vars=task_vars)
     assert (len(sent) == 1) is (mode == 'module')
     return result
+
+
+@pytest.fixture(autouse=True)
+def run_started(monkeypatch):
+    """Each test is a run of its own: the age of a reading is judged at its start."""
+    started = time.time()
+    monkeypatch.setattr(reading, 'RUN_STARTED', started)
+    return started
 
 
 @pytest.fixture
@@ -87,7 +96,7 @@ def both(sim, tmp_path, monkeypatch):
 
 
 def monogoto_host(sim, age=5):
-    read_at = time.time() - age  # the same reading on both paths
+    read_at = reading.RUN_STARTED - age  # the same reading on both paths, ``age`` seconds old when the run started
 
     def prepare():
         thing = sim.state('monogoto')['things'][TID]
@@ -155,6 +164,17 @@ def test_an_old_reading_is_not_used_on_either_path(sim, both):
     results, requests = both([state_task(sim, state='ACTIVE', reading_max_age=60)], monogoto_host(sim, age=61))
     assert results[0]['reading'] == {'source': 'api'}
     assert requests == [('POST', '/Auth', 200), ('GET', '/thing/%s/state/' % TID, 200)]
+
+
+def test_a_reading_young_at_the_start_of_a_long_run_is_used_on_both_paths(sim, both, monkeypatch):
+    # The run started 100 s ago with a reading 5 s old; by the task's clock it is 105 s old, past the limit.
+    monkeypatch.setattr(reading, 'RUN_STARTED', time.time() - 100)
+    results, requests = both([state_task(sim, state='ACTIVE', reading_max_age=60),
+                              imei_task(sim, lock=False, reading_max_age=60)], monogoto_host(sim, age=5))
+    assert [r['reading']['source'] for r in results] == ['inventory', 'inventory']
+    assert [r['reading']['age_s'] for r in results] == [5.0, 5.0]
+    assert [r['changed'] for r in results] == [False, False]
+    assert requests == []
 
 
 def pingpl_host(sim):

@@ -209,3 +209,24 @@ def test_no_log_and_task_secrets_never_reach_a_report(run, tmp_path):
                                   'no_log': True, 'diff': None}
     assert data['changed'][1]['diff'][0]['before'] == 'pass = ********\n'
     assert data['failures'][0]['msg'] == 'refused ********'
+
+
+def test_a_fleet_task_is_reported_one_object_per_sim(run, monkeypatch):
+    shown = []
+    cb = run(exit_code=3)
+    monkeypatch.setattr(cb._display, 'display', shown.append)
+    sims = ['ThingId_ICCID_8944500100%09d' % i for i in range(10000)]
+    diff = [{'before': {'state': 'SUSPENDED'}, 'after': {'state': 'ACTIVE'}, 'before_header': s, 'after_header': s} for s in sims]
+    task = FakeTask('Enforce the fleet', action='fleetops.ping.monogoto_fleet')
+    cb.v2_runner_on_ok(FakeResult('localhost', task, {'changed': True, 'diff': diff, 'changes': [], 'failures': []}))
+    finish(cb, stats_for(localhost=['ok', 'changed']))
+    exit_as_ansible_playbook(0)
+    assert run.exits == [3]
+    assert shown == ['fleetops.ping.drift: 10000 object(s) would change; reports in %s; exit status 3 unless the run '
+                     'failed' % run.dir]
+    data = json.loads((run.dir / 'drift.json').read_text())
+    assert [c['object'] for c in data['changed']] == sims
+    assert data['hosts'] == {'localhost': {'ok': 1, 'changed': 1, 'failures': 0, 'unreachable': 0, 'skipped': 0,
+                                           'rescued': 0, 'ignored': 0}}
+    assert (run.dir / 'drift.junit.xml').read_text().count('<testcase ') == 10000
+    assert len((run.dir / 'drift.md').read_text()) <= 60000

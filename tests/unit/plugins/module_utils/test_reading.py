@@ -83,3 +83,47 @@ def test_the_state_modules_have_the_options(defn):
                                        'fallback': spec['reading_max_age']['fallback']}
     assert spec['reading_max_age']['fallback'][1] == ['FLEETOPS_PING_READING_MAX_AGE']
     assert spec['inventory_reading'] == {'type': 'dict'}
+
+
+# -- the age is judged at the start of the run (judged_at), not at each task ---------------------------------
+def judged(read_at, judged_at, **values):
+    raw = reading.make(reading.MONOGOTO_THING, {'x': 1}, read_at, URL, judged=judged_at)
+    return take(inventory_reading=raw, **values)
+
+
+def test_judged_at_is_the_start_of_the_run_the_reading_time_or_now():
+    start = NOW - 1000
+    assert reading.judged_at(start - 30, now=NOW, started=start) == start  # read before the run: its start
+    assert reading.judged_at(start + 5, now=NOW, started=start) == start + 5  # read during the run: then
+    assert reading.judged_at(NOW + 60, now=NOW, started=start) == NOW  # stamped in the future: never later than now
+    assert reading.judged_at(start + 5, now=start, started=start + 10) == start  # never later than now
+    assert reading.RUN_STARTED <= reading.judged_at(reading.RUN_STARTED - 1) <= reading.RUN_STARTED
+
+
+@pytest.mark.parametrize('age_at_judgement, used', [(0, True), (299.5, True), (300, True), (300.5, False), (-1, False)])
+def test_the_age_is_judged_at_judged_at_not_now(age_at_judgement, used):
+    # take() is called with now = NOW; the run started 10,000 s before it.
+    judged_at = NOW - 10000
+    found = judged(judged_at - age_at_judgement, judged_at)
+    assert (found is not None) is used
+    if used:
+        assert found.age == age_at_judgement and found.info()['age_s'] == round(age_at_judgement, 1)
+
+
+def test_a_reading_too_old_at_the_start_of_the_run_stays_refused():
+    # A cached inventory read 400 s before the run started, judged 1 s into the run: refused whatever now is.
+    assert judged(NOW - 401, NOW - 1) is None
+    assert judged(NOW - 401, NOW - 1, reading_max_age=401) is not None
+
+
+@pytest.mark.parametrize('value', ['soon', None, True, float('inf'), [1]])
+def test_a_judged_at_that_is_no_time_makes_the_reading_unusable(value):
+    raw = reading.make(reading.MONOGOTO_THING, {'x': 1}, NOW - 10, URL)
+    raw['judged_at'] = value
+    assert take(inventory_reading=raw) is None
+
+
+def test_without_judged_at_the_age_is_judged_by_the_clock_of_the_logic():
+    assert 'judged_at' not in reading.make(reading.MONOGOTO_THING, {'x': 1}, NOW - 10, URL)
+    assert take().age == 10
+    assert reading.take(params(), reading.MONOGOTO_THING, lambda obj: obj) is None  # by the real clock: years old

@@ -10,6 +10,8 @@ __metaclass__ = type
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from ansible_collections.fleetops.ping.plugins.plugin_utils import drift_report
 from ansible_collections.fleetops.ping.plugins.plugin_utils.drift_report import (
     REDACTED,
@@ -319,3 +321,268 @@ def test_a_secret_named_by_any_task_of_the_run_is_redacted_everywhere():
                   secrets=report.secrets_from({'iccid': '1', 'password': PASSWORD}))
     assert PASSWORD not in all_outputs(report)
     assert json.loads(report.to_json())['changed'][0]['diff'][0]['after'] == 'the password is ********\n'
+
+
+# -- fleet tasks: one object per entry of a list-form diff ------------------------------------------------
+FLEET = 'fleetops.ping.monogoto_fleet'
+FLEET_TASK = 'Enforce the SIM fleet'
+
+
+def fleet_iccid(index):
+    return '8944500100%09d' % index
+
+
+def fleet_result(changed=10, failures=0, diff=True, no_log=False):
+    """A result of the shape the fleet task returns (summary, changes, failures, list-form diff)."""
+    changes, diffs, failed = [], [], []
+    for index in range(changed):
+        iccid = fleet_iccid(index)
+        tid = 'ThingId_ICCID_' + iccid
+        if index % 2:
+            before, after = {'LockMasterImei': False, 'MasterIMEI': ''}, {'LockMasterImei': True, 'MasterIMEI': '35693803%07d' % index}
+        else:
+            before, after = {'state': 'SUSPENDED'}, {'state': 'ACTIVE'}
+        changes.append({'iccid': iccid, 'thing_id': tid, 'before': before, 'after': after})
+        diffs.append({'before': before, 'after': after, 'before_header': tid, 'after_header': tid})
+    for index in range(failures):
+        failed.append({'iccid': fleet_iccid(500000 + index), 'msg': 'PUT /thing/update/: HTTP 409:\nConflict %d' % index})
+    result = {'changed': bool(changed), 'changes': changes, 'failures': failed,
+              'summary': {'things': changed + failures + 5, 'unchanged': 5, 'changed': changed, 'failed': failures}}
+    if diff:
+        result['diff'] = diffs
+    if failures:
+        result.update(failed=True, msg='%d of %d SIMs could not be brought to their state' % (failures, changed + failures + 5))
+    if no_log:
+        result['_ansible_no_log'] = True
+    return result
+
+
+def record_fleet(report, result, status=None, **kwargs):
+    status = status or ('failed' if result.get('failed') else 'changed' if result.get('changed') else 'ok')
+    report.record('localhost', FLEET_TASK, FLEET, status, result, **kwargs)
+
+
+def md_rows(md, header):
+    lines = md.splitlines()
+    start = lines.index(header) + 2
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith('|'):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_fleet_with_diff_reports_each_changed_sim_as_an_object():
+    report = new_report()
+    result = fleet_result(10)
+    record_fleet(report, result)
+    data = json.loads(report.to_json())
+    assert data['drift'] is True and data['summary']['objects'] == 10
+    assert data['summary']['by_api'] == {'Monogoto': 10}
+    assert data['summary']['by_task'] == [{'api': 'Monogoto', 'task': FLEET_TASK, 'objects': 10}]
+    assert [c['object'] for c in data['changed']] == [d['after_header'] for d in result['diff']]
+    assert [c['diff'] for c in data['changed']] == [[d] for d in result['diff']]
+    assert all(c['host'] == 'localhost' and c['action'] == FLEET for c in data['changed'])
+    assert data['failures'] == [] and 'note' not in data
+
+    suite = ET.fromstring(report.to_junit().encode('utf-8')).find('testsuite')
+    assert (suite.get('tests'), suite.get('failures'), suite.get('errors')) == ('10', '10', '0')
+    cases = suite.findall('testcase')
+    assert [c.get('name') for c in cases] == ['%s: ThingId_ICCID_%s' % (FLEET_TASK, fleet_iccid(i)) for i in range(10)]
+    assert cases[1].find('failure').get('message') == 'would change: ThingId_ICCID_' + fleet_iccid(1)
+    assert cases[1].find('failure').text == render_diff([result['diff'][1]])
+    assert '-    "LockMasterImei": false,' in cases[1].find('failure').text
+
+    md = report.to_markdown()
+    assert '**Drift: 10 objects would change** (check mode, diff on;' in md
+    rows = md_rows(md, '| host | task | change |')
+    assert len(rows) == 10
+    assert rows[0] == ('| localhost | %s | <code>ThingId_ICCID_%s state: SUSPENDED \u2192 ACTIVE</code> |'
+                       % (FLEET_TASK, fleet_iccid(0)))
+    assert 'ThingId_ICCID_%s LockMasterImei: false \u2192 true' % fleet_iccid(1) in rows[1]
+    assert 'are shown above' not in md
+
+
+def test_fleet_without_diff_lists_the_objects_from_its_changes():
+    report = new_report(diff=False)
+    record_fleet(report, fleet_result(10, diff=False))
+    data = json.loads(report.to_json())
+    assert data['summary']['objects'] == 10
+    assert [c['object'] for c in data['changed']] == ['ThingId_ICCID_' + fleet_iccid(i) for i in range(10)]
+    assert all(c['diff'] is None for c in data['changed'])
+    assert 'diff mode was off' in data['note']
+    cases = ET.fromstring(report.to_junit()).find('testsuite').findall('testcase')
+    assert len(cases) == 10 and all(c.find('failure').text == 'would change (no diff: run with --diff)' for c in cases)
+    md = report.to_markdown()
+    assert 'diff off (run with --check --diff to see what would change)' in md
+    rows = md_rows(md, '| host | task | change |')
+    assert rows[3] == '| localhost | %s | <code>ThingId_ICCID_%s</code> _no diff (diff mode off)_ |' % (FLEET_TASK, fleet_iccid(3))
+
+
+def test_changes_name_the_object_by_iccid_when_thing_id_is_missing():
+    report = new_report(diff=False)
+    record_fleet(report, {'changed': True, 'changes': [{'iccid': fleet_iccid(1)}, 'junk', {'before': {}}]})
+    assert [c.get('object') for c in json.loads(report.to_json())['changed']] == ['ThingId_ICCID_' + fleet_iccid(1), None]
+    other = new_report(diff=False)
+    other.record('h', 'Other', 'community.general.thing', 'changed', {'changed': True, 'changes': [{'iccid': '42'}]})
+    assert json.loads(other.to_json())['changed'][0]['object'] == '42'
+
+
+@pytest.mark.parametrize('diff', [True, False])
+def test_ten_thousand_objects_stay_complete_valid_and_folded(diff):
+    report = new_report(diff=diff)
+    record_fleet(report, fleet_result(10000, diff=diff))
+    data = json.loads(report.to_json())
+    assert data['summary']['objects'] == 10000 and len(data['changed']) == 10000
+    assert len(set(c['object'] for c in data['changed'])) == 10000
+    assert data['changed'][9999]['object'] == 'ThingId_ICCID_' + fleet_iccid(9999)
+    if diff:
+        assert data['changed'][9999]['diff'][0]['after']['MasterIMEI'] == '356938030009999'
+    root = ET.fromstring(report.to_junit().encode('utf-8'))
+    assert (root.get('tests'), root.get('failures')) == ('10000', '10000')
+    assert len(root.find('testsuite').findall('testcase')) == 10000
+
+    md = report.to_markdown()
+    assert len(md) <= drift_report.MD_MAX_CHARS
+    assert '**Drift: 10000 objects would change**' in md
+    rows = md_rows(md, '| host | task | change |')
+    assert len(rows) == drift_report.MD_ROWS
+    shown = len(rows)
+    assert ('**%d of 10000 objects are shown above**; all of them, with their diffs, are in `drift.json`' % shown) in md
+    assert md_rows(md, '| API | task | objects not shown |') == ['| Monogoto | %s | %d |' % (FLEET_TASK, 10000 - shown)]
+    assert md_rows(md, '| API | task | objects |') == ['| Monogoto | %s | 10000 |' % FLEET_TASK]
+
+
+def test_a_fleet_that_failed_for_some_sims_reports_the_changes_and_each_failure():
+    report = new_report()
+    record_fleet(report, fleet_result(3, failures=2))
+    data = json.loads(report.to_json())
+    assert data['drift'] is True and data['summary']['objects'] == 3
+    assert data['summary']['failed_objects'] == 2
+    assert data['failures'] == [
+        {'host': 'localhost', 'task': FLEET_TASK, 'action': FLEET, 'object': 'ThingId_ICCID_' + fleet_iccid(500000 + i),
+         'msg': 'PUT /thing/update/: HTTP 409: Conflict %d' % i, 'ignored': False} for i in range(2)]
+    suite = ET.fromstring(report.to_junit()).find('testsuite')
+    assert (suite.get('tests'), suite.get('failures'), suite.get('errors')) == ('5', '3', '2')
+    errors = [c for c in suite.findall('testcase') if c.find('error') is not None]
+    assert [c.get('name') for c in errors] == ['%s: ThingId_ICCID_%s' % (FLEET_TASK, fleet_iccid(500000 + i)) for i in range(2)]
+    assert errors[0].find('error').get('message') == 'PUT /thing/update/: HTTP 409: Conflict 0'
+    md = report.to_markdown()
+    assert '**The run did not complete cleanly:** 1 failed task(s) (2 object(s) failed)' in md
+    assert md_rows(md, '| host | task | failure |')[1] == (
+        '| localhost | %s: ThingId\\_ICCID\\_%s | PUT /thing/update/: HTTP 409: Conflict 1 |' % (FLEET_TASK, fleet_iccid(500001)))
+
+
+def test_a_fleet_failure_ignored_and_a_failure_without_per_sim_entries():
+    report = new_report()
+    record_fleet(report, fleet_result(1, failures=1), ignored=True)
+    report.record('localhost', 'Fleet', FLEET, 'failed', {'failed': True, 'msg': 'POST /Auth: HTTP 401', 'failures': []})
+    data = json.loads(report.to_json())
+    assert [(f.get('object'), f['ignored']) for f in data['failures']] == [
+        ('ThingId_ICCID_' + fleet_iccid(500000), True), (None, False)]
+    assert data['failures'][1]['msg'] == 'POST /Auth: HTTP 401'
+    assert ET.fromstring(report.to_junit()).find('testsuite').get('errors') == '1'
+
+
+def test_ten_thousand_failures_are_folded_in_markdown_and_complete_elsewhere():
+    report = new_report()
+    record_fleet(report, fleet_result(20, failures=10000))
+    data = json.loads(report.to_json())
+    assert len(data['failures']) == 10000 and data['summary']['objects'] == 20
+    assert ET.fromstring(report.to_junit()).find('testsuite').get('errors') == '10000'
+    md = report.to_markdown()
+    assert len(md) <= drift_report.MD_MAX_CHARS
+    rows = md_rows(md, '| host | task | failure |')
+    assert len(rows) == drift_report.MD_FAILURE_ROWS
+    assert '**%d of 10000 failures are shown above**' % len(rows) in md
+    assert md_rows(md, '| API | task | failures not shown |') == ['| Monogoto | %s | %d |' % (FLEET_TASK, 10000 - len(rows))]
+    assert len(md_rows(md, '| host | task | change |')) == 20
+
+
+def test_a_no_log_fleet_task_is_one_entry_without_objects_or_values():
+    report = new_report()
+    record_fleet(report, fleet_result(50, failures=3, no_log=True))
+    data = json.loads(report.to_json())
+    assert data['changed'] == []
+    assert data['failures'] == [{'host': 'localhost', 'task': FLEET_TASK, 'action': FLEET, 'msg': 'hidden by no_log',
+                                 'ignored': False}]
+    record_fleet(report, fleet_result(50, no_log=True))
+    data = json.loads(report.to_json())
+    assert data['changed'] == [{'host': 'localhost', 'task': FLEET_TASK, 'action': FLEET, 'no_log': True, 'diff': None}]
+    text = all_outputs(report)
+    assert fleet_iccid(7) not in text and 'SUSPENDED' not in text and 'Conflict' not in text
+
+
+def test_fleet_objects_go_through_the_redaction():
+    report = new_report(env_secrets=[BEARER])
+    result = fleet_result(2, failures=1)
+    result['diff'][0]['after']['note'] = 'token=%s' % BEARER
+    result['diff'][1]['after_header'] = result['diff'][1]['before_header'] = 'thing of %s' % PASSWORD
+    result['failures'][0]['msg'] = 'HTTP 401: password %s rejected' % PASSWORD
+    record_fleet(report, result, secrets=report.secrets_from({'password': PASSWORD}))
+    text = all_outputs(report)
+    assert PASSWORD not in text and BEARER not in text
+    data = json.loads(report.to_json())
+    assert data['changed'][1]['object'] == 'thing of ' + REDACTED
+    assert data['failures'][0]['msg'] == 'HTTP 401: password %s rejected' % REDACTED
+
+
+def test_any_list_form_diff_is_split_by_the_objects_it_names():
+    report = new_report()
+    diff = [
+        {'before': 'a\n', 'after': 'b\n', 'before_header': '/etc/one', 'after_header': '/etc/one'},
+        {'before': {'mode': '0644'}, 'after': {'mode': '0600'}, 'before_header': '/etc/two'},
+        {'before': 'x\n', 'after': 'y\n', 'after_header': '/etc/one'},
+        {'before': {}, 'after': {}, 'before_header': '/etc/three'},  # shows no change: not an object
+        {'prepared': '+ something without a header'},
+    ]
+    report.record('h', 'Files', 'community.general.files', 'changed', {'changed': True, 'diff': diff})
+    data = json.loads(report.to_json())
+    assert [(c.get('object'), len(c['diff'])) for c in data['changed']] == [('/etc/one', 2), ('/etc/two', 1), (None, 1)]
+    assert data['summary']['objects'] == 3
+    # A list-form diff that names nothing, or a dict diff, stays one entry for the task as before.
+    report = new_report()
+    report.record('h', 'T', 'x.y.z', 'changed', {'changed': True, 'diff': [{'before': 'a', 'after': 'b'}, {'prepared': 'p'}]})
+    report.record('h', 'T2', 'x.y.z', 'changed', {'changed': True, 'diff': IMEI_DIFF})
+    data = json.loads(report.to_json())
+    assert [(c['task'], c.get('object'), len(c['diff'])) for c in data['changed']] == [('T', None, 2), ('T2', THING, 1)]
+    assert [c.get('name') for c in ET.fromstring(report.to_junit()).find('testsuite').findall('testcase')] == ['T', 'T2']
+
+
+def test_a_loop_of_fleet_tasks_keeps_the_item():
+    report = new_report()
+    report.record('localhost', FLEET_TASK, FLEET, 'changed', {'changed': True, 'results': [
+        dict(fleet_result(2), item='eu', ansible_loop_var='item'), dict(fleet_result(0), item='us', ansible_loop_var='item')]})
+    data = json.loads(report.to_json())
+    assert [(c['item'], c['object']) for c in data['changed']] == [('eu', 'ThingId_ICCID_' + fleet_iccid(i)) for i in range(2)]
+    names = [c.get('name') for c in ET.fromstring(report.to_junit()).find('testsuite').findall('testcase')]
+    assert names == ['%s [eu]: ThingId_ICCID_%s' % (FLEET_TASK, fleet_iccid(i)) for i in range(2)] + ['%s [us]' % FLEET_TASK]
+
+
+def test_markdown_stays_bounded_whatever_the_names_and_diffs():
+    report = new_report()
+    for index in range(300):
+        big = {'before': dict(('setting_%03d' % i, 'x' * 50) for i in range(200)),
+               'after': dict(('setting_%03d' % i, 'y' * 50) for i in range(200)), 'after_header': 'conf %d' % index}
+        report.record('host-%d-%s' % (index, 'h' * 3000), 'task %d %s' % (index, 't' * 3000), 'x.y.z', 'changed',
+                      {'changed': True, 'diff': big})
+        report.record('host-%d' % index, 'Boom %d' % index, 'x.y.z', 'failed', {'failed': True, 'msg': 'm' * 3000})
+    md = report.to_markdown()
+    assert len(md) <= drift_report.MD_MAX_CHARS
+    assert '**Drift: 300 objects would change**' in md
+    assert 'are shown above' in md and '`drift.json`' in md
+    for line in md.splitlines():
+        if line.startswith('|'):
+            assert line.count('|') - line.count('\\|') == 4, line[:200]
+    assert len(json.loads(report.to_json())['changed']) == 300
+
+
+def test_finalize_redacts_again_only_after_a_new_secret():
+    report = new_report()
+    report.record('h', 'Write', 'ansible.builtin.copy', 'changed', {'changed': True, 'diff': {'before': '', 'after': PASSWORD}})
+    first = report.to_json()
+    assert PASSWORD in first  # not known as a secret yet (and long and plain: no pattern matches it)
+    report.record('h', 'Lock', 'fleetops.ping.monogoto_thing_imei', 'ok', {'changed': False},
+                  secrets=report.secrets_from({'password': PASSWORD}))
+    assert PASSWORD not in report.to_json() and PASSWORD not in report.to_markdown()
