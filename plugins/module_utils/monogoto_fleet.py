@@ -200,9 +200,9 @@ class SimResult:
 
 def _compare(entry, thing):
     """Compare without a request: (SimResult, work), where work lists the groups that differ or that the listing
-    does not show, as (group, current, wanted); current None means the group must be read from the API."""
-    sim = SimResult(entry['iccid'])
-    work = []
+    does not show, as (group, current, wanted); current None means the group must be read from the API.
+    (None, None) when the SIM is as wanted: most SIMs of a fleet cost no object at all."""
+    sim, work, same = None, [], []
     for group in GROUPS:
         if not group.manages(entry):
             continue
@@ -213,12 +213,18 @@ def _compare(entry, thing):
         try:
             wanted = group.desired(entry, thing, current)
         except ModuleFailure as exc:
+            sim = sim or SimResult(entry['iccid'])
             sim.errors.append(exc.msg)
             continue
         if current != wanted:
             work.append((group, current, wanted))
         else:
-            sim.record(group, current, wanted, False)
+            same.append((group, current, wanted))
+    if sim is None and not work:
+        return None, work
+    sim = sim or SimResult(entry['iccid'])
+    for group, current, wanted in same:
+        sim.record(group, current, wanted, False)
     return sim, work
 
 
@@ -256,7 +262,7 @@ def run_fleet(params, client, check_mode=False, diff=False):
         iccid = _iccid_of(thing)
         if iccid is not None:
             listed.setdefault(iccid, thing)
-    results, pending = [], []
+    results, pending = [], []  # results: the SIMs that changed or failed (or may), in the order given
     for entry in entries:
         thing = listed.get(entry['iccid'])
         if thing is None:
@@ -265,6 +271,8 @@ def run_fleet(params, client, check_mode=False, diff=False):
                               'this ICCID)' % (entry['iccid'], len(listed)))
         else:
             sim, work = _compare(entry, thing)
+            if sim is None:
+                continue
             if check_mode and all(current is not None for _g, current, _w in work):
                 for group, current, wanted in work:  # the difference is known from the listing: nothing to send
                     sim.record(group, current, wanted, True)
@@ -287,7 +295,7 @@ def _result(results, total, diff, redact):
                 diffs.append({'before': before, 'after': after, 'before_header': tid, 'after_header': tid})
         if sim.errors:
             failures.append({'iccid': sim.iccid, 'msg': redact(one_line('; '.join(sim.errors)))})
-    unchanged = sum(1 for sim in results if not sim.changed and not sim.errors)
+    unchanged = total - sum(1 for sim in results if sim.changed or sim.errors)
     result = {
         'changed': bool(changes),
         'summary': {'things': total, 'unchanged': unchanged, 'changed': len(changes), 'failed': len(failures)},
