@@ -319,6 +319,16 @@ def _result(results, total, diff, redact):
     return result
 
 
+def fleet_client(params, warn):
+    """The Monogoto client; when it cannot be made, the checked entries leave the parameters (which Ansible returns
+    as the task's invocation) as they do when the run takes them."""
+    try:
+        return client_factory(params, warn)
+    except Exception:
+        params.pop(ENTRIES, None)
+        raise
+
+
 FLEET = ModuleDef(
     'monogoto_fleet',
     monogoto_argument_spec(
@@ -330,6 +340,6 @@ FLEET = ModuleDef(
         concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
     ),
     run_fleet,
-    client_factory=client_factory,
+    client_factory=fleet_client,
     check_params=check_fleet_params,
 )
