@@ -12,22 +12,7 @@ import time
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_fleet import FLEET
 from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import cache_dir
 from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import WRITTEN_DIR, InProcessAction, note_write
-
-
-def plain(value):
-    """``value`` with every string an exact ``str`` and every container a plain list or dict.
-
-    The templated arguments of a task carry Ansible's data tags (ansible-core 2.19 and later) on every string:
-    copying 100,000 tagged ICCIDs, as the argument validation and the no_log masking of the result do, takes
-    seconds where plain strings take milliseconds. The module's logic needs none of the tags.
-    """
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, dict):
-        return dict((plain(k), plain(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
+from ansible_collections.fleetops.ping.plugins.plugin_utils.inventory import plain
 
 
 class ActionModule(InProcessAction):
@@ -39,6 +24,9 @@ class ActionModule(InProcessAction):
     LARGE = ('things', 'iccids', 'defaults')
 
     def run_in_process(self, args=None):
+        """The templated arguments of a task carry Ansible's data tags (ansible-core 2.19 and later) on every string:
+        copying 100,000 tagged ICCIDs, as the argument validation and the no_log masking of the result do, takes
+        seconds where plain strings take milliseconds. The module's logic needs none of the tags."""
         args = dict(self._task.args if args is None else args)
         for key in self.LARGE:
             if key in args:

@@ -201,7 +201,7 @@ class SimResult:
 def _compare(entry, thing):
     """Compare without a request: (SimResult, work), where work lists the groups that differ or that the listing
     does not show, as (group, current, wanted); current None means the group must be read from the API.
-    (None, None) when the SIM is as wanted: most SIMs of a fleet cost no object at all."""
+    (None, []) when the SIM is as wanted: most SIMs of a fleet cost no object at all."""
     sim, work, same = None, [], []
     for group in GROUPS:
         if not group.manages(entry):
