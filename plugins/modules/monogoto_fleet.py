@@ -320,7 +320,9 @@ msg:
       first failures.
   returned: failure
   type: str
-  sample: "1 of 20 SIMs failed (4 changed, 15 unchanged): ICCID 8944500100000000095: PUT /thing/ThingId_ICCID_8944500100000000095/state/: HTTP 400 Bad Request: A RETIRED thing cannot change state"
+  sample: >-
+    1 of 20 SIMs failed (4 changed, 15 unchanged): ICCID 8944500100000000095: PUT
+    /thing/ThingId_ICCID_8944500100000000095/state/: HTTP 400 Bad Request: A RETIRED thing cannot change state
 api_calls:
   description:
     - What the API calls of the task cost, retries and logins included. See C(docs/rate-limits.md) in the collection.
