@@ -11,15 +11,16 @@ ACTIVE: ``iccids`` from a vars file with ``defaults: {lock: true, state: ACTIVE}
 ``ansible-playbook`` (what users pay for), its wall time and the requests the simulator logged:
 
 - listing:    fleetops.ping.monogoto_thing_info, ``concurrency: 8``, ``include_status: false`` (the listing alone,
-              comparable to the fleet's own), after one such run that is not reported (it logs in, and warms
-              the caches): every reported run reuses the cached token
+              comparable to the fleet's own), after a run that reads one Thing and is not reported (it logs in,
+              and warms the caches): every reported run reuses the cached token
 - check:      the fleet task with ``--check --diff`` on the drifted fleet (must write nothing)
 - drift:      the fleet task applying the 10% drift (must write each drifted attribute exactly once)
 - no change:  the fleet task again (must write nothing: the second run of the drift)
 - things:     (latency 0 only) the no-change run again with ``things``, a list of one dict per SIM, instead of
               ``iccids``: what Ansible's templating of 100,000 dicts costs
 
-With ``--per-host``, also the per-host path at ``--per-host-size`` SIMs (default 10,000) for each latency: the
+With ``--per-host``, also the per-host path at ``--per-host-size`` SIMs (default 10,000) for each latency of
+``--per-host-latencies`` (default: those of ``--latencies``): the
 ``fleetops.ping.monogoto`` inventory's hosts, a no-change ``monogoto_thing_imei lock: true`` task per host, forks 20.
 It takes many minutes (Ansible's own per-host cost is about 80 ms per host on a 2-core machine).
 
@@ -28,8 +29,8 @@ requests plus 2; 100,000 SIMs, no change, no latency, under 60 s; 10% drift: exa
 attribute, and a second run that writes nothing; the per-host path at most 0.1 requests per host. Exit status 1
 when a goal is missed.
 
-    python benchmarks/fleet.py [--sizes 10000,100000] [--latencies 0,0.02] [--per-host [--per-host-size 10000]
-                               [--forks 20]]
+    python benchmarks/fleet.py [--sizes 10000,100000] [--latencies 0,0.02]
+                               [--per-host [--per-host-size 10000] [--per-host-latencies 0,0.02] [--forks 20]]
 """
 
 from __future__ import absolute_import, division, print_function
@@ -41,6 +42,7 @@ import collections
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -73,6 +75,17 @@ HEAD = """- name: {name}
       password: demo-password
       timeout: 60
   tasks:
+"""
+
+WARM_UP = HEAD.format(name='Warm up') + """    - name: Read one Thing (the login, and the caches of Python and Ansible)
+      fleetops.ping.monogoto_thing_info:
+        iccids: ["8912372646888991"]
+        include_status: false
+      register: result
+
+    - name: Report
+      ansible.builtin.debug:
+        msg: "{{ 'FLEETBENCH ' ~ ({'things': result.things | length} | to_json) }}"
 """
 
 LISTING = HEAD.format(name='The listing') + """    - name: List every Thing
@@ -142,17 +155,26 @@ def write(work, name, text):
     return path
 
 
+def cpu_of_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def play(cmd, env, what):
-    start = time.time()
+    """Run one playbook: (wall seconds, CPU seconds of ansible-playbook and its forks, the reported result, output).
+
+    The CPU seconds do not depend on what else the machine runs (the simulator is not counted: it runs on)."""
+    start, cpu = time.time(), cpu_of_children()
     proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                           check=False)
     wall = time.time() - start
+    cpu = cpu_of_children() - cpu
     found = RESULT.search(proc.stdout)
     report = json.loads(json.loads('"%s"' % found.group(1))[len(MARK):]) if found else None
     if proc.returncode != 0 and (report is None or not report.get('failed')):
         print(proc.stdout[-4000:])
         raise SystemExit('%s failed' % what)
-    return wall, report, proc.stdout
+    return wall, cpu, report, proc.stdout
 
 
 def counted(log):
@@ -196,11 +218,13 @@ def fleet_runs(work, env, size, latency, things_form):
             cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook,
                    '-e', 'sim_url=' + url, '-e', '@' + varsfile,
                    '-e', 'ansible_python_interpreter=' + sys.executable] + list(extra)
-            wall, report, _out = play(cmd, env, '%s at %d SIMs' % (name, size))
-            runs[name] = (wall, report, counted(sim_get(url, 'log')))
-            print('    %-10s %8.2f s  requests %6d' % (name, wall, runs[name][2]['requests']), flush=True)
+            wall, cpu, report, _out = play(cmd, env, '%s at %d SIMs' % (name, size))
+            count = counted(sim_get(url, 'log'))
+            count['cpu'] = cpu
+            runs[name] = (wall, report, count)
+            print('    %-10s %8.2f s (CPU %6.2f s)  requests %6d' % (name, wall, cpu, count['requests']), flush=True)
 
-        run('warm-up', listing)  # not reported: the first run logs in and warms the caches of Python and Ansible
+        run('warm-up', write(work, 'warm-up.yml', WARM_UP))  # not reported: it logs in and warms the caches
         run('listing', listing)
         run('check', by_iccids, '--check', '--diff')
         run('drift', by_iccids)
@@ -224,17 +248,20 @@ def per_host_run(work, env, size, latency, forks):
         playbook = write(work, 'per-host.yml', PER_HOST.format(vendor='8912372646888991'))
         ctl.clear_log()
         cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', config, playbook, '-f', str(forks), '-e', 'sim_url=' + url]
-        start = time.time()
+        start, cpu = time.time(), cpu_of_children()
         out = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                              check=False)
         wall = time.time() - start
+        cpu = cpu_of_children() - cpu
         hosts = len(re.findall(r'^\S+\s+: ok=', out.stdout, re.M))
         changed = len(re.findall(r'^\S+\s+: ok=\d+\s+changed=[1-9]', out.stdout, re.M))
         failed = len(re.findall(r'^\S+\s+: .*failed=[1-9]', out.stdout, re.M))
         if out.returncode != 0 or hosts != size:
             print(out.stdout[-3000:])
             raise SystemExit('the per-host play failed (%d hosts in the recap)' % hosts)
-        return wall, counted(sim_get(url, 'log')), hosts, changed, failed
+        count = counted(sim_get(url, 'log'))
+        count['cpu'] = cpu
+        return wall, count, hosts, changed, failed
     finally:
         stop_simulator(proc)
 
@@ -245,11 +272,14 @@ def main():
     parser.add_argument('--latencies', default='0,0.02', help='API latencies in seconds, comma-separated')
     parser.add_argument('--per-host', action='store_true', help='also run the per-host path (takes many minutes)')
     parser.add_argument('--per-host-size', type=int, default=10000)
+    parser.add_argument('--per-host-latencies', help='latencies of the per-host path (default: --latencies)')
     parser.add_argument('--forks', type=int, default=20, help='forks of the per-host path')
     parser.add_argument('--module-path', action='store_true', help='run the modules as modules (FLEETOPS_PING_IN_PROCESS=0)')
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(',') if s]
     latencies = [float(s) for s in args.latencies.split(',') if s]
+    per_host_latencies = latencies if args.per_host_latencies is None else [
+        float(s) for s in args.per_host_latencies.split(',') if s]
 
     work = tempfile.mkdtemp(prefix='fleetops-bench-fleet-')
     env = playbook_env(collections_path(work), os.path.join(work, 'cache'), in_process=not args.module_path,
@@ -260,7 +290,7 @@ def main():
             for size in sizes:
                 print('  running: %d SIMs, latency %.0f ms' % (size, latency * 1000), flush=True)
                 figures[(latency, size)] = fleet_runs(work, env, size, latency, things_form=latency == 0)
-            if args.per_host:
+            if args.per_host and latency in per_host_latencies:
                 print('  running: the per-host path, %d hosts, latency %.0f ms' % (args.per_host_size, latency * 1000),
                       flush=True)
                 per_host[latency] = per_host_run(work, env, args.per_host_size, latency, args.forks)
@@ -273,7 +303,7 @@ def report(figures, per_host, sizes, latencies, args):
     print('monogoto_fleet against the listing: N SIMs (N + 1 Things listed), 10%% drift (every %dth SIM unlocked, '
           'every %dth also SUSPENDED), %s path, concurrency 8'
           % (UNLOCKED_EVERY, SUSPENDED_EVERY, 'module' if args.module_path else 'in-process'))
-    print('  latency    SIMs  run          wall s  x listing  requests  writes  changed  summary')
+    print('  latency    SIMs  run          wall s  x listing    CPU s  requests  writes  changed  summary')
     goals = []
     for latency in latencies:
         for size in sizes:
@@ -284,8 +314,8 @@ def report(figures, per_host, sizes, latencies, args):
                     continue
                 wall, result, count = runs[name]
                 summary = result.get('summary') if result else None
-                print('  %5.0f ms %7d  %-10s %8.2f %8.2fx %9d %7d  %7s  %s' % (
-                    latency * 1000, size, name, wall, wall / base_wall, count['requests'], count['writes'],
+                print('  %5.0f ms %7d  %-10s %8.2f %8.2fx %8.2f %9d %7d  %7s  %s' % (
+                    latency * 1000, size, name, wall, wall / base_wall, count['cpu'], count['requests'], count['writes'],
                     summary['changed'] if summary else '-',
                     json.dumps(summary, sort_keys=True) if summary else '%d Things' % (result or {}).get('things', 0)))
             locks, states = drifted(size)
@@ -315,16 +345,18 @@ def report(figures, per_host, sizes, latencies, args):
                                                                                   base['logins'])))
             if size == 100000 and latency == 0:
                 goals.append(('100000 SIMs, no latency: no-change run under 60 s', runs['no change'][0] < 60,
-                              '%.2f s' % runs['no change'][0]))
+                              '%.2f s (CPU %.2f s; load average %.1f)' % (runs['no change'][0], again['cpu'],
+                                                                          os.getloadavg()[0])))
     if per_host:
         print('the per-host path: %d inventory hosts, a no-change monogoto_thing_imei lock: true each, forks %d'
               % (args.per_host_size, args.forks))
-        for latency in latencies:
+        for latency in sorted(per_host):
             wall, count, hosts, changed, failed = per_host[latency]
             fleet = figures.get((latency, args.per_host_size))
-            print('  %5.0f ms  %8.2f s (%s)  requests %6d (%.3f per host: %d listing pages, %d login(s), %d per-Thing GETs)'
-                  '  writes %d  changed %d  failed %d' % (
+            print('  %5.0f ms  %8.2f s (%s, CPU %.1f s)  requests %6d (%.3f per host: %d listing pages, %d login(s), '
+                  '%d per-Thing GETs)  writes %d  changed %d  failed %d' % (
                       latency * 1000, wall, '%.1fx the fleet task' % (wall / fleet['no change'][0]) if fleet else '-',
+                      count['cpu'],
                       count['requests'], count['requests'] / float(hosts), count['pages'], count['logins'], count['reads'],
                       count['writes'], changed, failed))
             goals.append(('per-host path, %.0f ms: at most 0.1 requests per host' % (latency * 1000),
