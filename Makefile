@@ -87,5 +87,11 @@ bench-inventory: venv
 bench-ratelimit: venv
 	$(BIN)/python benchmarks/ratelimit.py
 
+# The fleet task against the listing at 10,000 and 100,000 SIMs; BENCH_FLEET_ARGS=--per-host adds the per-host
+# path over the inventory (many minutes).
+.PHONY: bench-fleet
+bench-fleet: venv
+	$(BIN)/python benchmarks/fleet.py $(BENCH_FLEET_ARGS)
+
 clean:
 	rm -rf $(BUILD) tests/output

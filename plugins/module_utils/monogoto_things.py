@@ -10,7 +10,7 @@ __metaclass__ = type
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, one_line
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import one_line
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import (
     STATUS_PAGE,
     MonogotoClient,
@@ -19,11 +19,17 @@ from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import (
     thing_id,
 )
 from ansible_collections.fleetops.ping.plugins.module_utils import reading as _reading
+from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_sync import (
+    IMEI,
+    SETTABLE_STATES,
+    STATE,
+    imei_state,
+    takes_the_reported_imei,
+    warn_each,
+    write,
+)
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid, check_imei, check_ip
-
-CAS_CONFLICT = (409, 412)
-MANAGED_IMEI_KEYS = ('LockMasterImei', 'MasterIMEI')
 
 
 def client_factory(params, warn):
@@ -45,48 +51,6 @@ def check_imei_params(params):
         raise ModuleFailure('imei: an empty IMEI clears the master IMEI, which conflicts with lock=true; '
                             'give the IMEI to lock to, or omit imei to lock to the one the SIM reports now')
     _reading.check_max_age(params)
-
-
-def imei_state(thing):
-    _k, locked = find_key(thing, 'LockMasterImei')
-    _k, master = find_key(thing, 'MasterIMEI')
-    if isinstance(locked, str):
-        locked = locked.strip().lower() == 'true'
-    return {'LockMasterImei': bool(locked), 'MasterIMEI': '' if master is None else str(master)}
-
-
-def desired_imei_state(params, thing, current):
-    imei = params.get('imei')
-    if imei is None:
-        if params['lock']:
-            if current['MasterIMEI']:
-                master = current['MasterIMEI']
-            else:
-                _k, reported = find_key(thing, 'IMEI')
-                if not reported:
-                    raise ModuleFailure('ICCID %s: lock=true without imei locks to the IMEI the SIM reports, '
-                                        'but the Thing reports none (IMEI is %r); give imei explicitly'
-                                        % (params['iccid'], reported))
-                master = str(reported)
-        else:
-            master = current['MasterIMEI']
-    else:
-        master = imei
-    return {'LockMasterImei': bool(params['lock']), 'MasterIMEI': master}
-
-
-def takes_the_reported_imei(params, current):
-    """True when the desired master IMEI is the one the SIM reports (lock=true, no imei, no master IMEI yet)."""
-    return params.get('imei') is None and params['lock'] and not current['MasterIMEI']
-
-
-def thing_cas(thing, iccid):
-    _k, cas = find_key(thing, 'cas')
-    if cas in (None, ''):
-        keys = ', '.join(sorted(str(k) for k in thing)) if isinstance(thing, dict) else type(thing).__name__
-        raise ModuleFailure('ICCID %s: the Thing carries no "cas" value, which an update must send back; '
-                            'found keys: %s' % (iccid, keys))
-    return cas
 
 
 def thing_reading(params):
@@ -115,80 +79,41 @@ def run_thing_imei(params, client, check_mode=False, diff=False):
     thing = reading.object if reading is not None else client.get_thing(iccid)
     before = imei_state(thing)
     try:
-        after = desired_imei_state(params, thing, before)
+        after = IMEI.desired(params, thing, before)
     except ModuleFailure:
         if reading is None:
             raise
         # The reading shows no IMEI to lock to: whether the SIM reports one now is for the API to say.
         reading = None
-        thing = client.get_thing(iccid)
-        before = imei_state(thing)
-        after = desired_imei_state(params, thing, before)
-    result = {'changed': before != after}
-    if result['changed'] and not check_mode and reading is not None and takes_the_reported_imei(params, before):
+        thing, before = IMEI.read(client, iccid)
+        after = IMEI.desired(params, thing, before)
+    changed = before != after
+    if changed and not check_mode and reading is not None and takes_the_reported_imei(params, before):
         # The reported IMEI changes with the device, maybe without changing cas: lock to the one the SIM
         # reports now, not to the one it reported when the inventory read it.
         reading = None
-        thing = client.get_thing(iccid)
-        before = imei_state(thing)
-        after = desired_imei_state(params, thing, before)
-        result['changed'] = before != after
-    if result['changed'] and not check_mode:
-        thing, after, wrote = _write_imei(client, params, thing, after, reading)
-        if not wrote or imei_state(thing) != after:
-            before = imei_state(thing)  # after a CAS conflict, what the re-read showed
-        result['changed'] = wrote
-        if wrote and reading is None:
-            thing = client.get_thing(iccid)
-            after = imei_state(thing)
-        elif wrote:
+        thing, before = IMEI.read(client, iccid)
+        after = IMEI.desired(params, thing, before)
+        changed = before != after
+    if changed and not check_mode:
+        stale = ' (the inventory reading of %.0fs ago was out of date)' % reading.age if reading is not None else ''
+        done = write(client, IMEI, params, thing, before, after, warn_each(client), stale=stale)
+        before, after, thing, changed = done.before, done.after, done.thing, done.changed
+        if changed and reading is None and not done.read_after:
+            thing, after = IMEI.read(client, iccid)
+        elif changed and not done.read_after:
             # Compared against the inventory reading: no read after the write. The cas shown is the reading's.
             thing = dict(thing)
             thing.update(after)
-    elif result['changed']:
+    elif changed:
         thing = dict(thing)
         thing.update(after)
-    result['thing'] = thing
+    result = {'changed': changed, 'thing': thing}
     result['reading'] = reading.info() if reading is not None else _reading.api_info()
     if diff:
         result['diff'] = {'before': before, 'after': after,
                           'before_header': thing_id(iccid), 'after_header': thing_id(iccid)}
     return result
-
-
-def _write_imei(client, params, thing, after, reading=None):
-    """PUT the lock with the Thing's cas; on a CAS conflict read again and retry once.
-
-    Returns (thing, after, wrote). When the HTTP layer had to resend the PUT (a gateway error or a timeout),
-    the first send may have been applied and the resend then meets a conflict with our own write: a re-read
-    that shows the desired state then counts as our change. When ``thing`` is an inventory ``reading``, its
-    cas may be out of date: the conflict then costs the re-read and the retry, never a lost update.
-    """
-    iccid = params['iccid']
-    for attempt in (1, 2):
-        body = {'cas': thing_cas(thing, iccid), 'ThingId': thing_id(iccid),
-                'LockMasterImei': after['LockMasterImei'], 'MasterIMEI': after['MasterIMEI']}
-        try:
-            client.update_thing(body)
-            return thing, after, True
-        except ApiError as exc:
-            resent = client.http.last_attempts > 1
-            if exc.status not in CAS_CONFLICT or attempt == 2:
-                if exc.status in CAS_CONFLICT:
-                    raise ModuleFailure('ICCID %s: the Thing changed again while it was being updated (CAS conflict '
-                                        'twice); last answer: %s' % (iccid, exc.msg), status=exc.status)
-                raise
-            why = ''
-            if attempt == 1 and reading is not None:
-                why = ' (the inventory reading of %.0fs ago was out of date)' % reading.age
-            client.http.warn('ICCID %s: the update met a CAS conflict (HTTP %s)%s%s; reading the Thing again and '
-                             'retrying once' % (iccid, exc.status, ' after it was resent' if resent else '', why))
-        thing = client.get_thing(iccid)
-        current = imei_state(thing)
-        after = desired_imei_state(params, thing, current)
-        if current == after:
-            return thing, after, resent
-    raise AssertionError('unreachable')  # pragma: no cover
 
 
 THING_IMEI = ModuleDef(
@@ -212,27 +137,24 @@ def check_state_params(params):
     _reading.check_max_age(params)
 
 
-def reading_state(reading):
-    _k, state = find_key(reading.object, 'State') if reading is not None else (None, None)
-    return state if isinstance(state, str) and state else None
-
-
 def run_thing_state(params, client, check_mode=False, diff=False):
     iccid = params['iccid']
     reading = thing_reading(params)
-    before = reading_state(reading)
+    before = STATE.current(reading.object) if reading is not None else None
     if before is None:
         reading = None
-        before = client.get_state(iccid)
-    wanted = params['state']
-    result = {'changed': before != wanted, 'previous_state': before, 'state': wanted, 'thing_id': thing_id(iccid)}
+        _thing, before = STATE.read(client, iccid)
+    after = STATE.desired(params, None, before)
+    result = {'changed': before != after, 'previous_state': before['state'], 'state': after['state'],
+              'thing_id': thing_id(iccid)}
     if result['changed'] and not check_mode:
-        result['api_message'] = one_line(client.set_state(iccid, wanted))
+        done = write(client, STATE, params, None, before, after, warn_each(client))
+        result['api_message'] = one_line(done.answer or '')
     if not result['changed']:
-        result['state'] = before
+        result['state'] = before['state']
     result['reading'] = reading.info() if reading is not None else _reading.api_info()
     if diff:
-        result['diff'] = {'before': {'state': before}, 'after': {'state': result['state']},
+        result['diff'] = {'before': {'state': before['state']}, 'after': {'state': result['state']},
                           'before_header': thing_id(iccid), 'after_header': thing_id(iccid)}
     return result
 
@@ -241,7 +163,7 @@ THING_STATE = ModuleDef(
     'monogoto_thing_state',
     monogoto_argument_spec(
         iccid=dict(type='str', required=True),
-        state=dict(type='str', required=True, choices=['ACTIVE', 'SUSPENDED']),
+        state=dict(type='str', required=True, choices=list(SETTABLE_STATES)),
         **_reading.reading_argument_spec()
     ),
     run_thing_state,

@@ -272,7 +272,16 @@ class HttpClient:
         self.throttled = 0          # answers that throttled (HTTP 429, HTTP 503 with Retry-After)
         self.waited = 0.0           # seconds slept in the limiter and between retries
         self.retried = {}           # '<METHOD> <path>: <reason>' -> how many times it was resent
-        self.last_attempts = 0
+        self._local = threading.local()
+
+    @property
+    def last_attempts(self):
+        """Attempts the last call of this thread took (1: sent once); threads that share a client see their own."""
+        return getattr(self._local, 'attempts', 0)
+
+    @last_attempts.setter
+    def last_attempts(self, value):
+        self._local.attempts = value
 
     # -- secrets -------------------------------------------------------------
     def add_secret(self, value):

@@ -6,6 +6,7 @@
     python -m tests.simulator [--port N] [--latency S] [--things N] [--fault JSON] [--port-file F]
                               [--rate-limit R [--rate-limit-api NAME] [--retry-after S]]
                               [--fail-every N] [--reset-every N]
+                              [--locked [--unlocked-every N]] [--suspended-every N]
 
 The control endpoints (request log, fault rules, rate limit, reset, state, secrets) are under /_sim/;
 tests/simulator/core.py documents them. Examples:
@@ -13,6 +14,7 @@ tests/simulator/core.py documents them. Examples:
     python -m tests.simulator --things 100 --rate-limit 10                 # 10 requests/s per token, 429 beyond
     python -m tests.simulator --rate-limit 10 --fail-every 23 --reset-every 40 --fault-method GET
     python -m tests.simulator --fault '{"api": "pingpl", "status": 503, "probability": 0.05, "seed": 7}'
+    python -m tests.simulator --things 10000 --locked --unlocked-every 10 --suspended-every 20   # a fleet, 10% drift
 """
 
 from __future__ import absolute_import, division, print_function
@@ -58,6 +60,13 @@ def build_parser():
                         help='random seed of the seeded data and of probabilistic faults')
     parser.add_argument('--port-file', help='write the base URL to this file once listening')
 
+    seeding = parser.add_argument_group('how the Monogoto Things start (kept across /_sim/reset)')
+    seeding.add_argument('--locked', action='store_true',
+                         help='every generated Thing starts locked to the IMEI it reports (LockMasterImei, MasterIMEI)')
+    seeding.add_argument('--unlocked-every', type=int, metavar='N',
+                         help='with --locked, every Nth generated Thing starts unlocked all the same')
+    seeding.add_argument('--suspended-every', type=int, metavar='N', help='every Nth generated Thing starts SUSPENDED')
+
     limit = parser.add_argument_group('rate limit (also POST/GET/DELETE /_sim/ratelimit)')
     limit.add_argument('--rate-limit', type=float, metavar='R',
                        help='allow R requests a second per credential (bearer token, ping.pl token, login identity, '
@@ -90,7 +99,7 @@ def build_parser():
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
-    for name in ('fail_every', 'reset_every'):
+    for name in ('fail_every', 'reset_every', 'unlocked_every', 'suspended_every'):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error('--%s must be at least 1' % name.replace('_', '-'))
     if args.rate_limit is not None and args.rate_limit <= 0:
@@ -101,6 +110,9 @@ def main(argv=None):
         parser.error('--fault is not JSON: %s' % exc)
 
     server, sim, url = start(port=args.port, latency=args.latency, things=args.things, seed=args.seed)
+    if args.locked or args.unlocked_every or args.suspended_every:
+        sim.apps['monogoto'].seed_fleet(locked=args.locked, unlocked_every=args.unlocked_every,
+                                        suspended_every=args.suspended_every)
     try:
         for rule in rules:
             sim.add_faults(rule)

@@ -46,11 +46,26 @@ def make_iccid(index):
 
 
 class MonogotoApp:
-    def __init__(self, things=20, seed=1, token_ttl=3600):
+    def __init__(self, things=20, seed=1, token_ttl=3600, locked=False, unlocked_every=None, suspended_every=None):
         self.count = things
         self.seed = seed
         self.token_ttl = token_ttl
         self.issued = []  # every token ever issued, kept across resets for the secrecy checks
+        self.locked = locked
+        self.unlocked_every = unlocked_every
+        self.suspended_every = suspended_every
+        self.reset()
+
+    def seed_fleet(self, locked=False, unlocked_every=None, suspended_every=None):
+        """How the generated Things start, from now on and after every reset (the fleet benchmark's drift).
+
+        ``locked``: every generated Thing starts locked to the IMEI it reports, except every
+        ``unlocked_every``-th; every ``suspended_every``-th starts SUSPENDED (counted from 1 over the generated
+        Things; the vendor's example Thing is left as it is). Then the app is reset.
+        """
+        self.locked = bool(locked)
+        self.unlocked_every = unlocked_every or None
+        self.suspended_every = suspended_every or None
         self.reset()
 
     # -- state -------------------------------------------------------------
@@ -68,6 +83,11 @@ class MonogotoApp:
                       imsi='2340%011d' % index, msisdn='+44770%07d' % index,
                       ip='10.%d.%d.%d' % (140 + index // 65536 % 100, index // 256 % 256, index % 256),
                       connected=index % 3 != 0)
+            thing = self.things[self.order[-1]]
+            if self.locked and not (self.unlocked_every and index % self.unlocked_every == 0):
+                thing.update(LockMasterImei=True, MasterIMEI=thing['IMEI'])
+            if self.suspended_every and index % self.suspended_every == 0:
+                thing['State'] = 'SUSPENDED'
 
     def _add(self, iccid, name, description, imsi, msisdn, ip, connected):
         tid = 'ThingId_ICCID_' + iccid
@@ -215,8 +235,11 @@ class MonogotoApp:
         except ValueError:
             return json_reply({'Message': 'limit and offset must be integers'}, 400)
         imei = request.arg('filterBy[IMEI]')
-        tids = [t for t in self.order if imei is None or self.things[t]['IMEI'] == imei]
-        return json_reply([self.public(self.things[t]) for t in tids[offset:offset + limit]])
+        if imei is None:
+            tids = self.order[offset:offset + limit]  # a page costs a page, not the whole fleet
+        else:
+            tids = [t for t in self.order if self.things[t]['IMEI'] == imei][offset:offset + limit]
+        return json_reply([self.public(self.things[t]) for t in tids])
 
     def ping(self, request, thing):
         apikey = request.headers.get('apikey')
