@@ -10,7 +10,10 @@ with the chosen status and report exactly those objects with their before and
 after, in JSON, JUnit XML and Markdown, and append the Markdown to
 GITHUB_STEP_SUMMARY; a failing run keeps ansible-playbook's own status; after
 an apply the same check exits 0 with ``drift: false``. No secret the simulator
-knows may show up in any report or in the output.
+knows may show up in any report or in the output. The same holds for one
+``fleetops.ping.monogoto_fleet`` task over the whole fleet, on both execution
+paths: each drifted SIM is its own object with its own diff, a SIM that is not
+in the account is its own failure.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -389,3 +392,124 @@ def test_drift_gate_over_a_fleet_shaped_task(tmp_path):
         ('8944500199%09d' % i, 'ICCID 8944500199%09d is not in the account' % i) for i in range(3)]
     assert junit.find('testsuite').get('errors') == '3' and junit.find('testsuite').get('failures') == str(FLEET_SIMS)
     assert '1 failed task(s) (3 object(s) failed)' in texts['drift.md']
+
+
+# -- the real fleetops.ping.monogoto_fleet through the gate, on both execution paths -------------------------
+FLEET_GATE_PLAY = os.path.join(HERE, 'drift', 'fleet_gate.yml')
+# Drifted on purpose after the apply: one SIM unlocked, one suspended, one both.
+FLEET_UNLOCKED = '8944500100000000012'
+FLEET_SUSPENDED = '8944500100000000020'
+FLEET_BOTH = '8944500100000000038'
+NOT_IN_ACCOUNT = '8944500199999999994'
+
+
+def run_fleet_play(url, coll_path, tmp_path, name, mode, iccids, check=False, gate=True):
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(('MONOGOTO_', 'PINGPL_', 'PINGASSET_', 'FLEETOPS_PING_', 'GITHUB_')))
+    report_dir = tmp_path / ('reports-' + name)
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': coll_path,
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'FLEETOPS_PING_CACHE_DIR': str(tmp_path / 'cache'),
+        'FLEETOPS_PING_IN_PROCESS': '1' if mode == 'in_process' else '0',
+    })
+    if gate:
+        env.update({'ANSIBLE_CALLBACKS_ENABLED': 'fleetops.ping.drift', 'FLEETOPS_PING_DRIFT_DIR': str(report_dir),
+                    'FLEETOPS_PING_DRIFT_EXIT_CODE': str(DRIFT_STATUS)})
+    extra = tmp_path / ('vars-%s.json' % name)
+    extra.write_text(json.dumps({'sim_url': url, 'fleet_iccids': iccids}), encoding='utf-8')
+    cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', FLEET_GATE_PLAY,
+           '-e', '@' + str(extra), '-vvvv']
+    if check:
+        cmd += ['--check', '--diff']
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=600, check=False)
+    (tmp_path / ('output-%s.txt' % name)).write_text(proc.stdout)
+    return proc, report_dir
+
+
+def drift_the_fleet(url):
+    """Through the API, as a person would: unlock one SIM (cas-checked update), suspend one, both on a third."""
+    token = call(url, 'POST', '/monogoto/Auth', {'UserName': USERNAME, 'Password': PASSWORD})['token']
+    auth = {'Authorization': 'Bearer ' + token}
+    for iccid in (FLEET_UNLOCKED, FLEET_BOTH):
+        thing_id = 'ThingId_ICCID_' + iccid
+        thing = call(url, 'GET', '/monogoto/thing/' + thing_id, headers=auth)
+        call(url, 'PUT', '/monogoto/thing/update', {'ThingId': thing_id, 'cas': thing['cas'], 'LockMasterImei': False},
+             headers=auth)
+    for iccid in (FLEET_SUSPENDED, FLEET_BOTH):
+        call(url, 'PUT', '/monogoto/thing/ThingId_ICCID_%s/state/' % iccid, {'state': 'SUSPENDED'}, headers=auth)
+
+
+@pytest.mark.parametrize('mode', ['in_process', 'module'])
+def test_drift_gate_over_the_fleet_task(simulator, tmp_path, mode):
+    url, coll_path = simulator
+    call(url, 'POST', '/_sim/reset')
+    things = call(url, 'GET', '/_sim/state/monogoto')['things']
+    iccids = sorted(t['ExternalUniqueId'] for t in things.values())
+    assert len(iccids) >= 20 and {FLEET_UNLOCKED, FLEET_SUSPENDED, FLEET_BOTH} <= set(iccids)
+
+    proc = run_fleet_play(url, coll_path, tmp_path, 'apply1', mode, iccids, gate=False)[0]
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    drift_the_fleet(url)
+    imei = dict((i, things['ThingId_ICCID_' + i]['IMEI']) for i in iccids)
+    writes_before = [e for e in call(url, 'GET', '/_sim/log') if e['write']]
+
+    # The check: the gate's status, and exactly the three drifted SIMs as objects of the one fleet task.
+    proc, reports = run_fleet_play(url, coll_path, tmp_path, 'check1', mode, iccids, check=True)
+    output = proc.stdout
+    assert proc.returncode == DRIFT_STATUS, 'exit status %d (%s):\n%s' % (proc.returncode, mode, output[-4000:])
+    assert 'fleetops.ping.drift: 3 object(s) would change' in output
+    assert [e for e in call(url, 'GET', '/_sim/log') if e['write']] == writes_before, 'check mode wrote to the API'
+    data, junit, texts = read_reports(reports)
+    assert data['drift'] is True and data['failures'] == [] and data['summary']['objects'] == 3
+    assert data['summary']['by_api'] == {'Monogoto': 3}
+    by_object = dict((c['object'], c) for c in data['changed'])
+    assert sorted(by_object) == sorted('ThingId_ICCID_' + i for i in (FLEET_UNLOCKED, FLEET_SUSPENDED, FLEET_BOTH))
+    assert set(c['action'] for c in data['changed']) == {'fleetops.ping.monogoto_fleet'}
+    # Each diff holds every attribute the task manages (lock, master IMEI, state), changed or not.
+    for iccid, locked, state in ((FLEET_UNLOCKED, False, 'ACTIVE'), (FLEET_SUSPENDED, True, 'SUSPENDED'),
+                                 (FLEET_BOTH, False, 'SUSPENDED')):
+        header = 'ThingId_ICCID_' + iccid
+        diff = by_object[header]['diff']
+        assert len(diff) == 1 and diff[0]['before_header'] == header == diff[0]['after_header'], diff
+        assert diff[0]['before'] == {'LockMasterImei': locked, 'MasterIMEI': imei[iccid], 'state': state}, (mode, diff)
+        assert diff[0]['after'] == {'LockMasterImei': True, 'MasterIMEI': imei[iccid], 'state': 'ACTIVE'}, (mode, diff)
+    suite = junit.find('testsuite')
+    assert suite.get('failures') == '3' and suite.get('errors') == '0'
+    md = texts['drift.md']
+    assert '**Drift: 3 objects would change** (check mode, diff on;' in md
+    assert 'ThingId_ICCID_%s LockMasterImei: false \u2192 true' % FLEET_UNLOCKED in md
+    assert 'ThingId_ICCID_%s state: SUSPENDED \u2192 ACTIVE' % FLEET_SUSPENDED in md
+    assert_no_secret(url, output, *texts.values())
+
+    # One SIM that is not in the account: the task fails after the others were compared, the run keeps
+    # ansible-playbook's own status, the drifted SIMs stay drift objects and the missing one is a failure.
+    proc, reports = run_fleet_play(url, coll_path, tmp_path, 'check-missing', mode, iccids + [NOT_IN_ACCOUNT],
+                                   check=True)
+    assert proc.returncode == 2, 'exit status %d (%s):\n%s' % (proc.returncode, mode, proc.stdout[-4000:])
+    data, junit, texts = read_reports(reports)
+    assert data['summary']['objects'] == 3 and data['summary']['failed_objects'] == 1
+    assert [f['object'] for f in data['failures']] == ['ThingId_ICCID_' + NOT_IN_ACCOUNT]
+    assert NOT_IN_ACCOUNT in data['failures'][0]['msg'] and '\n' not in data['failures'][0]['msg']
+    assert junit.find('testsuite').get('errors') == '1'
+    assert [e for e in call(url, 'GET', '/_sim/log') if e['write']] == writes_before, 'check mode wrote to the API'
+    assert_no_secret(url, proc.stdout, *texts.values())
+
+    # The apply writes exactly the drifted attributes (four writes for three SIMs); then the check finds nothing.
+    proc = run_fleet_play(url, coll_path, tmp_path, 'apply2', mode, iccids, gate=False)[0]
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    writes = [e for e in call(url, 'GET', '/_sim/log') if e['write'] and e.get('tag') != 'login'][len(writes_before):]
+    assert len(writes) == 4, writes
+    state = call(url, 'GET', '/_sim/state/monogoto')['things']
+    wrong = [i for i in iccids if (state['ThingId_ICCID_' + i]['LockMasterImei'], state['ThingId_ICCID_' + i]['State'])
+             != (True, 'ACTIVE')]
+    assert wrong == []
+    proc, reports = run_fleet_play(url, coll_path, tmp_path, 'check2', mode, iccids, check=True)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    data = read_reports(reports)[0]
+    assert data['drift'] is False and data['changed'] == [] and data['failures'] == []
