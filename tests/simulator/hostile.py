@@ -114,8 +114,7 @@ def answer(sim, api, app, request, rule):
         reply = json_reply({'message': 'not carried out (hostile rule)'})
         carried = False
     else:
-        with sim.lock:
-            reply = sim._handle(app, request)  # pylint: disable=protected-access
+        reply = _handle(sim, app, request)
     applied = carried and succeeded(reply)
     if mode in ('drop_field', 'retype_field'):
         reply = _edit(reply, rule)
@@ -231,21 +230,12 @@ def _padding(size):
 def _paging(sim, api, app, request, rule):
     mode = rule['mode']
     if api == 'monogoto':
-        if mode == 'repeat_page':
-            request.query['offset'] = ['0']
-        elif mode == 'endless_pages':
+        if mode == 'endless_pages':
             return json_reply(_fresh_things(app, request))
-        with sim.lock:
-            return sim._handle(app, request)  # pylint: disable=protected-access
+        return _handle(sim, app, _asking(request, offset='0') if mode == 'repeat_page' else request)
     page = _int(request.arg('page', '1'), 1)
-    if mode == 'repeat_page':
-        request.query['page'] = ['1']
-    first = None
-    if mode in ('endless_pages',) and page > 1:
-        probe = copy.copy(request)
-        probe.query = dict(request.query, page=['1'])
-        with sim.lock:
-            first = sim._handle(app, probe)  # pylint: disable=protected-access
+    if mode == 'endless_pages' and page > 1:
+        first = _handle(sim, app, _asking(request, page='1'))
         body = _json(first)
         if isinstance(body, dict):
             size = max(1, len(body.get('results') or []))
@@ -255,8 +245,7 @@ def _paging(sim, api, app, request, rule):
                 body['num_pages'] = 0
             return json_reply(body)
         return first
-    with sim.lock:
-        reply = sim._handle(app, request)  # pylint: disable=protected-access
+    reply = _handle(sim, app, _asking(request, page='1') if mode == 'repeat_page' else request)
     body = _json(reply)
     if not isinstance(body, dict):
         return reply
@@ -270,6 +259,20 @@ def _paging(sim, api, app, request, rule):
     if mode == 'grow_pages':
         body['num_pages'] = page + 1
     return json_reply(body, reply.status)
+
+
+def _handle(sim, app, request):
+    with sim.lock:
+        return sim._handle(app, request)  # pylint: disable=protected-access
+
+
+def _asking(request, **query):
+    """A copy of the request with other query parameters (the log keeps what was asked)."""
+    probe = copy.copy(request)
+    probe.query = dict(request.query)
+    for key, value in query.items():
+        probe.query[key] = [value]
+    return probe
 
 
 def _mounted(api, path):
@@ -380,8 +383,7 @@ def _convert(value, to):
 def _not_success(sim, api, app, request, rule, tag):
     applied = False
     if rule.get('apply'):
-        with sim.lock:
-            applied = succeeded(sim._handle(app, request))  # pylint: disable=protected-access
+        applied = succeeded(_handle(sim, app, request))
     if api == 'monogoto':
         reply = text_reply(rule.get('body', 'Thing update queued.'), int(rule.get('status', 200)))
     elif api == 'pingpl':
@@ -397,8 +399,7 @@ def _not_success(sim, api, app, request, rule, tag):
             probe = copy.copy(request)
             probe.method = 'GET'
             probe.path = request.path[:-len('publish/')] if request.path.endswith('/publish/') else request.path
-            with sim.lock:
-                current = sim._handle(app, probe)  # pylint: disable=protected-access
+            current = _handle(sim, app, probe)
             reply = Reply(status, body=_json(current))
     sim.record(api, request, reply.status, fault=tag, applied=applied)
     return reply, 0, False
