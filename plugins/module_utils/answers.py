@@ -85,6 +85,24 @@ def convert(value, kind):
     raise ValueError('unknown kind %r' % kind)
 
 
+def same(a, b):
+    """Deep equality that does not take true for 1 (YAML and JSON both tell them apart)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return set(a) == set(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, str) and isinstance(b, str):
+        # Compared as plain text: Ansible may hand over a str subclass (a tagged template result).
+        return str(a) == str(b)
+    if a is None or b is None:
+        return a is None and b is None
+    return False
+
+
 def shown(value):
     """A value as a failure shows it: short, one line."""
     return one_line(repr(value), 60)

@@ -10,6 +10,7 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.fleetops.ping.plugins.module_utils.answers import same
 from ansible_collections.fleetops.ping.plugins.module_utils.pingasset import (
     PingAssetClient,
     as_int,
@@ -51,24 +52,6 @@ def check_positive(params, option, minimum=1):
     value = params.get(option)
     if value is not None and value < minimum:
         raise ModuleFailure('%s: must be %d or more, found %s' % (option, minimum, value))
-
-
-def same(a, b):
-    """Deep equality that does not take true for 1 (YAML and JSON both tell them apart)."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return set(a) == set(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, str) and isinstance(b, str):
-        # Compared as plain text: Ansible may hand over a str subclass (a tagged template result).
-        return str(a) == str(b)
-    if a is None or b is None:
-        return a is None and b is None
-    return False
 
 
 def newest_first_key(item):
