@@ -491,8 +491,10 @@ def run_thing_ping(params, client, check_mode=False, diff=False):
     apikey = client.apikey(thing)
     warnings = []
     samples = parse_samples(client.ping(iccid, ip, apikey), warnings.append)
-    for msg in warnings:
-        client.http.warn(msg)
+    if warnings:
+        # One warning per task, however many samples share the gap.
+        client.http.warn(warnings[0] + ('' if len(warnings) == 1 else ' (and %d more sample(s) like it)'
+                                        % (len(warnings) - 1)))
     return {'changed': False, 'ip': ip, 'samples': samples, 'summary': summarize(samples)}
 
 
