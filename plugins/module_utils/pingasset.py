@@ -360,14 +360,14 @@ class PingAssetClient:
                 raise ApiError('GET %s: "%s" is %d' % (path, name, value), method='GET', path=path)
         return results, count, num_pages
 
-    def list_all(self, path, params=None, limit=None):
+    def list_all(self, path, params=None, limit=None, first=None):
         """Every item of a paged list (at most ``limit``), and what the API said about it.
 
         Pages ``1..num_pages`` are read one after the other. When ``num_pages`` is
         absent or 0 while results come back (the vendor's own sample shows
         ``"count": 15, "num_pages": 0``), reading stops at an empty page, at a 404
         for a page past the end, or once ``count`` items are in. Paging that runs away
-        fails (see :class:`Paging`).
+        fails (see :class:`Paging`). ``first`` is page 1's answer when it was read already.
         """
         base = dict((k, v) for k, v in (params or {}).items() if v is not None)
         paging = Paging(self, path)
@@ -376,7 +376,8 @@ class PingAssetClient:
         while True:
             page += 1
             try:
-                data = self.call('GET', path, params=dict(base, page=page))
+                data = first if page == 1 and first is not None else self.call('GET', path,
+                                                                                params=dict(base, page=page))
             except ApiError as exc:
                 if exc.status == 404 and page > 1:
                     paging.gone(page)
@@ -406,7 +407,7 @@ class PingAssetClient:
                 paging = Paging(self, path)
                 paging.take(1, first)
                 return paging.result()
-            return self.list_all(path, params)
+            return self.list_all(path, params, first=first)
         paging = Paging(self, path)
         paging.take(1, first)
 

@@ -17,6 +17,7 @@ from ansible_collections.fleetops.ping.plugins.module_utils.pingasset import (
     pingasset_argument_spec,
 )
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError
 
 CONFIG_ORDERING = ('name', 'created_at', 'modified_at')
 DEVICE_ORDERING = ('imei', 'mac', 'last_event_timestamp', 'last_event_created_at', 'created_at', 'modified_at')
@@ -52,6 +53,48 @@ def check_positive(params, option, minimum=1):
     value = params.get(option)
     if value is not None and value < minimum:
         raise ModuleFailure('%s: must be %d or more, found %s' % (option, minimum, value))
+
+
+class _CountingWrites:
+    """The client, counting the writes that went through, so that a task failing after one reports the change."""
+
+    WRITES = ('create_', 'patch_', 'publish_', 'delete_')
+
+    def __init__(self, client):
+        self._client = client
+        self.writes = 0
+
+    def __getattr__(self, name):
+        attr = getattr(self._client, name)
+        if not name.startswith(self.WRITES):
+            return attr
+
+        def write(*args, **kwargs):
+            result = attr(*args, **kwargs)
+            self.writes += 1
+            return result
+        return write
+
+
+def reporting_partial_writes(run):
+    """``run`` with a failure after a write (a publish not confirmed after the draft was created, the second of
+    two deletions) reported as a change: the API did change, whatever failed next."""
+    def wrapper(params, client, check_mode=False, diff=False):
+        counted = _CountingWrites(client)
+        try:
+            return run(params, counted, check_mode=check_mode, diff=diff)
+        except ApiError as exc:
+            if not counted.writes:
+                raise
+            extra = {'changed': True}
+            if exc.status is not None:
+                extra['status'] = exc.status
+            raise ModuleFailure(exc.msg, **extra)
+        except ModuleFailure as exc:
+            if counted.writes:
+                exc.extra['changed'] = True
+            raise
+    return wrapper
 
 
 def newest_first_key(item):
@@ -254,6 +297,8 @@ def _configuration_published(client, params, name, desired, drafts, published, c
     return _config_result(bool(actions), configuration, actions, superseded, diff, before,
                           managed(configuration), name)
 
+
+run_configuration = reporting_partial_writes(run_configuration)
 
 CONFIGURATION = ModuleDef(
     'pingasset_configuration',
@@ -540,6 +585,8 @@ def run_application(params, client, check_mode=False, diff=False):
                           'after_header': name}
     return result
 
+
+run_application = reporting_partial_writes(run_application)
 
 APPLICATION = ModuleDef(
     'pingasset_application',

@@ -233,3 +233,18 @@ def test_a_write_not_confirmed_is_raised_with_what_was_found(sim):
         client_for(sim).patch_application(1, {'authorization_grant_type': 'implicit'})
     assert err.value.found == 'it holds other values for authorization_grant_type'
     assert APPLICATIONS in str(err.value)
+
+
+def test_a_failure_after_a_write_reports_the_change_that_was_made(sim):
+    """The draft is created, then its publication is not confirmed: the task fails, and says it changed something."""
+    sim.hostile('not_success', api='pingasset', method='POST', path='/publish/$', times=1)
+    result = run(pm.CONFIGURATION, sim, name='Brand new', settings={'reporting_interval': 60}, state='published')
+    assert result['failed'] is True and result['changed'] is True
+    assert result['msg'].endswith('is still a draft when read again')
+    assert [c['state'] for c in state(sim)['configurations'].values() if c['name'] == 'Brand new'] == ['draft']
+
+
+def test_a_failure_before_any_write_reports_no_change(sim):
+    sim.hostile('not_success', api='pingasset', method='POST', path='^/1.0/applications/$', times=1)
+    result = run(pm.APPLICATION, sim, name='Another app', authorization_grant_type='implicit')
+    assert result['failed'] is True and result['changed'] is False
