@@ -23,7 +23,8 @@ Control endpoints live under ``/_sim``:
 ``DELETE /_sim/ratelimit``   remove the rate limit
 ``GET /_sim/hostile``        the modes of the fault ``kind: hostile`` (hostile and broken answers: trickles,
                              endless or huge bodies, runaway paging, missing or mis-typed fields, writes that
-                             do not say they succeeded; tests/simulator/hostile.py documents them)
+                             do not say they succeeded), and under it the test cases that use them
+                             (``/_sim/hostile/case``, ``/end``, ``/cases``); tests/simulator/hostile.py documents them
 ``GET /_sim/health``         ``{"ok": true, "apis": [...]}``
 
 ``POST /_sim/reset`` also removes every fault rule and the rate limit.
@@ -399,9 +400,9 @@ class Simulator:
                 for app in self.apps.values():
                     found.update(str(v) for v in app.secrets() if v)
             return json_reply(sorted(found))
-        if name == 'hostile' and request.method == 'GET':
-            from .hostile import describe  # pylint: disable=import-outside-toplevel
-            return json_reply(describe())
+        if name == 'hostile':
+            from .hostile import control  # pylint: disable=import-outside-toplevel
+            return control(self, request, parts[2:])
         if name == 'health':
             return json_reply({'ok': True, 'apis': sorted(self.apps)})
         return json_reply({'error': 'unknown control call %s %s' % (request.method, request.path)}, 404)

@@ -24,14 +24,15 @@ Every streaming mode stops when the client hangs up, and after ``duration`` seco
 
 What the answer says (the API's own answer, changed; reads are carried out, writes only with ``"apply": true``):
 
-``repeat_page``      paging that ignores the page asked for: Monogoto ``GET /things`` answers offset 0, PING asset
-                     lists answer page 1 (with their true ``count`` and ``num_pages``)
+``repeat_page``      paging that ignores the page asked for: Monogoto ``GET /things`` answers offset 0, filled up
+                     to a full page with the same phantom Things each time; PING asset lists answer page 1 (with
+                     their true ``count`` and ``num_pages``)
 ``next_back``        PING asset lists: ``next`` points back at the page before (page 1 at itself)
 ``endless_pages``    pages that never end, each full of new objects: Monogoto ``GET /things`` at any offset; PING
                      asset lists past their last page, announcing ``count`` and ``num_pages`` as page 1 does
                      (``"announce": "count"``: ``num_pages`` 0, as the vendor's sample shows)
 ``grow_pages``       PING asset lists: each page announces one page more than the page number asked for
-``drop_field``       ``field`` removed from the JSON answer
+``drop_field``       ``field`` (or each of a list of fields) removed from the JSON answer
 ``retype_field``     ``field`` converted ``to`` ``str`` (default), ``int``, ``bool_str`` ("true"/"false"),
                      ``null`` or ``list``
 ``not_success``      a write answered with a success status but not with what the vendor documents as success;
@@ -44,6 +45,18 @@ What the answer says (the API's own answer, changed; reads are carried out, writ
 A ``field`` is a dotted path into the JSON answer; ``[]`` stands for every element of a list: ``data`` and
 ``data.monitors[].id`` (ping.pl), ``results[].id`` and ``count`` (PING asset), ``[].ThingId`` (Monogoto's
 listing), ``Data[].ThingId`` (Monogoto's status), ``LockMasterImei`` (a Thing).
+
+Test cases, each a fresh start with its rules and a record of what it cost (GET as well as POST, so that a
+playbook can drive them with the ``url`` lookup, which runs in the controller, where ``uri`` is a module process
+per call):
+
+``GET|POST /_sim/hostile/case?name=N&class=C&rules=JSON``  reset every API, its faults and rate limit (the request
+                                                          log is kept), add the rules, start the case's clock
+``GET|POST /_sim/hostile/end?api=A``                       end the case: ``{"wall_s", "requests", "log", "state"}``
+                                                          (the requests to API ``A`` since the case began, and
+                                                          its state)
+``GET /_sim/hostile/cases``, ``DELETE``                   the figures of every case ended (name, class, api,
+                                                          wall_s, requests), or clear them
 """
 
 from __future__ import absolute_import, division, print_function
@@ -83,6 +96,49 @@ def describe():
     """What ``GET /_sim/hostile`` answers."""
     return {'kind': 'hostile', 'modes': HELP,
             'fields': 'dotted path, [] for every element of a list: data.monitors[].id, results[].id, [].ThingId'}
+
+
+def control(sim, request, parts):
+    """The ``/_sim/hostile`` control calls (see the module's documentation)."""
+    what = parts[0] if parts else ''
+    if not what:
+        return json_reply(describe())
+    cases = sim.__dict__.setdefault('hostile_cases', [])
+    if what == 'case':
+        args = request.json if request.method == 'POST' and isinstance(request.json, dict) else {
+            'name': request.arg('name'), 'class': request.arg('class'), 'rules': json.loads(request.arg('rules') or '[]')}
+        with sim.lock:
+            for app in sim.apps.values():
+                app.reset()
+            sim.faults = []
+            sim.ratelimit = None
+            try:
+                sim.add_faults(args.get('rules') or [])
+            except (TypeError, ValueError) as exc:
+                return json_reply({'error': str(exc)}, 400)
+            sim.hostile_case = {'name': args.get('name'), 'class': args.get('class'), 'since': sim.seq,
+                                'started': time.time()}
+        return json_reply(sim.hostile_case)
+    if what == 'end':
+        api = request.arg('api') or (request.json or {}).get('api')
+        with sim.lock:
+            case = getattr(sim, 'hostile_case', None)
+            if case is None or api not in sim.apps:
+                return json_reply({'error': 'no case under way, or no API %r' % api}, 400)
+            entries = [e for e in sim.log if e['seq'] > case['since']]
+            figures = {'name': case['name'], 'class': case['class'], 'api': api,
+                       'wall_s': round(time.time() - case['started'], 3),
+                       'requests': len([e for e in entries if e['api'] == api])}
+            cases.append(figures)
+            sim.hostile_case = None
+            state = sim.apps[api].dump()
+        return json_reply(dict(figures, log=entries, state=state))
+    if what == 'cases' and request.method == 'DELETE':
+        del cases[:]
+        return Reply(204)
+    if what == 'cases':
+        return json_reply(list(cases))
+    return json_reply({'error': 'unknown control call %s %s' % (request.method, request.path)}, 404)
 
 
 def check_rule(rule):
@@ -232,7 +288,13 @@ def _paging(sim, api, app, request, rule):
     if api == 'monogoto':
         if mode == 'endless_pages':
             return json_reply(_fresh_things(app, request))
-        return _handle(sim, app, _asking(request, offset='0') if mode == 'repeat_page' else request)
+        if mode == 'repeat_page':
+            # Offset 0 whatever was asked, made a full page (the same phantom Things each time) so that the
+            # listing cannot end at a short page.
+            things = _json(_handle(sim, app, _asking(request, offset='0'))) or []
+            limit = min(_int(request.arg('limit', 50), 50), 50)
+            return json_reply(things + _fresh_things(app, request, limit - len(things), offset=0))
+        return _handle(sim, app, request)
     page = _int(request.arg('page', '1'), 1)
     if mode == 'endless_pages' and page > 1:
         first = _handle(sim, app, _asking(request, page='1'))
@@ -290,10 +352,10 @@ def _int(text, default):
         return default
 
 
-def _fresh_things(app, request):
+def _fresh_things(app, request, limit=None, offset=None):
     """A full page of Things no listing has shown before, at whatever offset."""
-    limit = min(_int(request.arg('limit', 50), 50), 50)
-    offset = _int(request.arg('offset', 0), 0)
+    limit = min(_int(request.arg('limit', 50), 50), 50) if limit is None else limit
+    offset = _int(request.arg('offset', 0), 0) if offset is None else offset
     template = app.public(app.things[app.order[0]])
     things = []
     for index in range(limit):
@@ -327,7 +389,9 @@ def _edit(reply, rule):
     if body is None:
         return reply
     body = copy.deepcopy(body)
-    _apply(body, rule['field'].split('.'), rule['mode'], rule.get('to', 'str'))
+    fields = rule['field'] if isinstance(rule['field'], list) else [rule['field']]
+    for field in fields:
+        _apply(body, field.split('.'), rule['mode'], rule.get('to', 'str'))
     return Reply(reply.status, body=body, headers=dict((k, v) for k, v in reply.headers.items()
                                                          if k.lower() != 'content-length'))
 
