@@ -91,15 +91,15 @@ def test_a_write_that_may_have_reached_the_server_is_not_resent(sim):
 
 
 def test_transient_retries_stop_when_the_time_budget_runs_out(sim):
-    http = client(sim, time_budget=1.2)
+    http = client(sim, time_budget=1.6)
     headers = login(http)
     sim.clear_log()
     sim.hostile('trickle_body', api='monogoto', path='^/things$', times=-1)
     err, elapsed = timed(lambda: http.json('GET', '/things', headers=headers))
-    # 0.5 s, a 0.375 s pause, 0.5 s: the next pause (0.75 s) would pass 1.2 s.
-    assert 'gave up after 2 attempt(s) in ' in str(err) and str(err).endswith('(retry_time_budget 1.2 s)')
+    # 0.5 s, a 0.375 s pause (not slept here), 0.5 s: the next pause (0.75 s) would pass 1.6 s.
+    assert 'gave up after 2 attempt(s) in ' in str(err) and str(err).endswith('(retry_time_budget 1.6 s)')
     assert len(things_calls(sim)) == 2
-    assert elapsed < 1.2 + 0.5 + 2.0
+    assert elapsed < 1.6 + 0.5 + 2.0
 
 
 def test_after_a_deadline_the_connection_is_not_reused(sim):
