@@ -128,13 +128,13 @@ class Fields:
         """``obj`` with its fields converted in place; ``where`` names it in a failure (``data.monitors[3]``)."""
         return self.many([obj], where, single=True)[0]
 
-    def many(self, objects, where, single=False):
-        """Every object of a list checked (``where`` is the list's name, each object is ``where[i]``)."""
+    def many(self, objects, where, single=False, start=0):
+        """Every object of a list checked (``where`` is the list's name, each object is ``where[start + i]``)."""
         if not isinstance(objects, list):
             raise ApiError('%s: expected %s to be a list, found %s' % (self.call, where, type(objects).__name__))
         gaps = {}
         for index, obj in enumerate(objects):
-            name = where if single else '%s[%d]' % (where, index)
+            name = where if single else '%s[%d]' % (where, start + index)
             if not isinstance(obj, dict):
                 raise ApiError('%s: expected %s to be an object, found %s' % (self.call, name, type(obj).__name__))
             for field, kind, need in self.spec:

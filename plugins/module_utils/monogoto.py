@@ -204,7 +204,7 @@ class MonogotoClient:
         if len(data) > limit:
             raise ModuleFailure('%s: asked for at most %d Things at offset %d, the answer holds %d (does the API '
                                 'ignore limit?)' % (call, limit, offset, len(data)))
-        things = Fields(call, THING_FIELDS).many(data, 'the page at offset %d' % offset)
+        things = Fields(call, THING_FIELDS).many(data, 'Things', start=offset)
         for index, thing in enumerate(things):
             if thing.get('ThingId') in (None, '') and thing.get('ExternalUniqueId') in (None, ''):
                 raise ModuleFailure('%s: Thing %d of the page at offset %d has neither a ThingId nor an '
