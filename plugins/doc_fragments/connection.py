@@ -29,7 +29,8 @@ options:
         timeout or a gateway error only where the API makes that safe. A task that was throttled or retried shows
         one warning that sums it up.
       - So one request, retries included, ends within O(retry_time_budget) + O(timeout) seconds; with
-        O(retry_time_budget=0), within 4 x O(timeout) + 3.5 seconds of backoff.
+        O(retry_time_budget=0), within 4 x O(timeout) plus the pauses between the attempts (3.5 seconds in all,
+        or what C(Retry-After) asks, at most 30 seconds a pause).
       - An answer larger than 16 MiB fails the request in one line, unread (no legitimate answer of the three APIs
         comes near it; see the API guides in C(docs/)).
     type: float

@@ -446,7 +446,8 @@ class HttpClient:
     Every attempt has one deadline, ``timeout`` seconds (the larger of a (connect, read) pair) for connecting,
     sending, the headers and the whole body; an answer of more than ``max_response_bytes`` fails unread. So a
     call ends within ``time_budget + timeout`` seconds, and with ``time_budget`` 0 within
-    ``(retries + 1) * timeout`` plus the backoff between the attempts (at most 3.5 s with the defaults).
+    ``(retries + 1) * timeout`` plus the pauses between the attempts (3.5 s in all with the defaults, or what
+    Retry-After asks, at most ``backoff_cap`` a pause).
     """
 
     def __init__(self, base_url, timeout=30, validate_certs=True, retries=3, backoff_base=0.5,
