@@ -376,8 +376,10 @@ class PingAssetClient:
         while True:
             page += 1
             try:
-                data = first if page == 1 and first is not None else self.call('GET', path,
-                                                                                params=dict(base, page=page))
+                if page == 1 and first is not None:
+                    data = first
+                else:
+                    data = self.call('GET', path, params=dict(base, page=page))
             except ApiError as exc:
                 if exc.status == 404 and page > 1:
                     paging.gone(page)
@@ -545,8 +547,8 @@ class PingAssetClient:
             return exc.msg[len(call) + 2:] if exc.msg.startswith(call + ': ') else exc.msg
         if object_id is not None and data.get('id') != object_id:
             return 'it is the object with id %s' % data.get('id')
-        differ = [key for key, value in sorted(sent.items()) if not same(comparable(key, data.get(key)),
-                                                                        comparable(key, value))]
+        differ = [key for key, value in sorted(sent.items())
+                  if not same(comparable(key, data.get(key)), comparable(key, value))]
         if differ:
             return 'it holds other values for %s' % ', '.join(differ)
         return None

@@ -39,8 +39,8 @@ def main(argv):
     print('| class of answer | run | cases | worst wall time | most requests | slowest case |')
     print('|---|---|---|---|---|---|')
     for (klass, path), row in sorted(rows.items()):
-        print('| %s | %s | %d | %.2f s | %d | %s |' % (klass, path, row['cases'], row['wall_s'], row['requests'],
-                                                    row['worst']))
+        print('| %s | %s | %d | %.2f s | %d | %s |'
+              % (klass, path, row['cases'], row['wall_s'], row['requests'], row['worst']))
     return 0
 
 

@@ -315,8 +315,8 @@ def _paging(sim, api, app, request, rule):
         body['num_pages'] = 0
     if mode == 'next_back':
         back = max(1, page - 1)
-        body['next'] = 'http://%s%s?%s' % (request.headers.get('Host', '127.0.0.1'), _mounted(api, request.path),
-                                          urlencode(dict(_plain_query(request), page=back)))
+        query = urlencode(dict(_plain_query(request), page=back))
+        body['next'] = 'http://%s%s?%s' % (request.headers.get('Host', '127.0.0.1'), _mounted(api, request.path), query)
         body['previous'] = None
     if mode == 'grow_pages':
         body['num_pages'] = page + 1
@@ -392,8 +392,8 @@ def _edit(reply, rule):
     fields = rule['field'] if isinstance(rule['field'], list) else [rule['field']]
     for field in fields:
         _apply(body, field.split('.'), rule['mode'], rule.get('to', 'str'))
-    return Reply(reply.status, body=body, headers=dict((k, v) for k, v in reply.headers.items()
-                                                         if k.lower() != 'content-length'))
+    headers = dict((k, v) for k, v in reply.headers.items() if k.lower() != 'content-length')
+    return Reply(reply.status, body=body, headers=headers)
 
 
 def _apply(node, parts, mode, to):
