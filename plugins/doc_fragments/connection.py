@@ -19,12 +19,20 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for the API to answer one request (the connect timeout is the smaller of this and 10).
+      - Seconds one request may take, from connecting to the last byte of the answer (the connect timeout is the
+        smaller of this and 10). An answer that has not arrived in full by then, however slowly it trickles in,
+        fails the request as a timeout, and its connection is not used again.
       - An answer that means the request was not processed (HTTP 429, HTTP 503 with C(Retry-After), a refused
         connection) is retried until O(retry_time_budget) runs out. Other transient failures (a connection error,
-        a timeout, HTTP 502, 503 or 504) are retried up to three times with capped, jittered exponential backoff.
-        A request that may change something is resent after a read timeout or a gateway error only where the API
-        makes that safe. A task that was throttled or retried shows one warning that sums it up.
+        a timeout, HTTP 502, 503 or 504) are retried up to three times with capped, jittered exponential backoff,
+        and only while O(retry_time_budget) lasts. A request that may change something is resent after a read
+        timeout or a gateway error only where the API makes that safe. A task that was throttled or retried shows
+        one warning that sums it up.
+      - So one request, retries included, ends within O(retry_time_budget) + O(timeout) seconds; with
+        O(retry_time_budget=0), within 4 x O(timeout) plus the pauses between the attempts (3.5 seconds in all,
+        or what C(Retry-After) asks, at most 30 seconds a pause).
+      - An answer larger than 16 MiB fails the request in one line, unread (no legitimate answer of the three APIs
+        comes near it; see the API guides in C(docs/)).
     type: float
     default: 30
   max_requests_per_second:
@@ -46,7 +54,8 @@ options:
   retry_time_budget:
     description:
       - Seconds one call may spend retrying answers that mean the request was not processed (HTTP 429, HTTP 503
-        with C(Retry-After), a refused connection), waits included, before the task fails.
+        with C(Retry-After), a refused connection), waits included, before the task fails. Other transient
+        failures are retried at most three times, and not past this budget either.
       - C(0) retries those answers only as often as other transient failures (three times).
       - If not set, the value of the E(FLEETOPS_PING_RETRY_TIME_BUDGET) environment variable is used.
     type: float

@@ -20,8 +20,11 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for the API to answer one request (the connect timeout is the smaller of this and 10).
-      - Failed requests are retried as the modules of the collection retry them (see O(retry_time_budget)).
+      - Seconds one request may take, from connecting to the last byte of the answer (the connect timeout is the
+        smaller of this and 10); an answer that trickles in more slowly fails as a timeout.
+      - Failed requests are retried as the modules of the collection retry them (see O(retry_time_budget)), so one
+        request, retries included, ends within O(retry_time_budget) + O(timeout) seconds.
+      - An answer larger than 16 MiB fails the inventory in one line, unread.
     type: float
     default: 30
   max_requests_per_second:
@@ -43,7 +46,8 @@ options:
   retry_time_budget:
     description:
       - Seconds one call may spend retrying answers that mean the request was not processed (HTTP 429, HTTP 503
-        with C(Retry-After), a refused connection), waits included, before the inventory fails.
+        with C(Retry-After), a refused connection), waits included, before the inventory fails. Other transient
+        failures are retried at most three times, and not past this budget either.
     type: float
     default: 300
     env:

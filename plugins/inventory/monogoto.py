@@ -28,7 +28,9 @@ description:
     C(monogoto_thing) as their reading of the Thing instead of reading it again (their option C(reading_max_age)).
   - The configuration file's name must end in C(.monogoto.yml) or C(.monogoto.yaml).
   - The listing call is not in Monogoto's documentation; its answer is read defensively (a bare list, or a list under
-    C(Data), C(Things) or C(results)) and paging stops at a short page.
+    C(Data), C(Things) or C(results)) and paging stops at a short page. It announces no total, so a page that is more
+    than half made of Things already listed, or a listing of more than O(max_things) Things, fails instead of
+    paging on.
 author:
   - fleetops.ping maintainers (@fleetops)
 extends_documentation_fragment:
@@ -49,6 +51,13 @@ options:
         of 50 Things per C(GET /thing/status).
     type: bool
     default: false
+  max_things:
+    description:
+      - The most Things the listing reads; past it the inventory fails instead of reading on (the listing
+        announces no total, so this bounds what an API whose pages never end can cost).
+    type: int
+    default: 100000
+    version_added: 0.2.0
   hostnames:
     description:
       - Where each host's name comes from, in order of preference; the first entry that gives a non-empty value
@@ -122,10 +131,14 @@ class InventoryModule(FleetopsInventory):
     KEY_OPTIONS = ('include_status',)
     KIND = 'Thing'
 
+    def check_params(self, params):
+        if params.get('max_things') is not None and params['max_things'] < 1:
+            raise ModuleFailure('max_things: must be 1 or more, found %s' % params['max_things'])
+
     def read(self, client, params):
         workers = params['concurrency']
         client.auth.token()  # log in once, before any worker thread starts
-        things = list_all_things(client, workers=workers)
+        things = list_all_things(client, workers=workers, max_things=params.get('max_things'))
         for thing in things:
             if not isinstance(thing, dict):
                 raise ModuleFailure('GET /things: expected each Thing to be an object, found %s' % type(thing).__name__)

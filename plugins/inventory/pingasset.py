@@ -154,7 +154,7 @@ class InventoryModule(FleetopsInventory):
 
     def read(self, client, params):
         client.auth.token()  # one token, before any worker thread starts
-        devices, meta = client.list_all_concurrent(DEVICES, params['query'], workers=params['concurrency'])
+        devices, meta = client.list_devices(params['query'], workers=params['concurrency'])
         for device in devices:
             if not isinstance(device, dict):
                 raise ModuleFailure('GET %s: expected each device to be an object, found %s' % (DEVICES, type(device).__name__))

@@ -7,13 +7,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import time
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.fleetops.ping.plugins.module_utils.answers import OPTIONAL, REQUIRED, Fields
 from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
-    DEFAULT_TIME_BUDGET, ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
+    DEFAULT_TIME_BUDGET, ApiError, HttpClient, WriteNotConfirmed, connection_argument_spec, connection_options,
+    one_line)
 from ansible_collections.fleetops.ping.plugins.module_utils.ratelimit import RateLimiter
 from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
@@ -25,6 +28,16 @@ STATUS_PAGE = 50
 # The login's lifetime is not documented; a token is reused until the API rejects it,
 # and a cached one is not trusted past this many seconds.
 TOKEN_MAX_AGE = 4 * 3600
+# What the vendor documents as the answer of a successful write (plain text, HTTP 200):
+# PUT /thing/update/ "Thing undefined successfully saved."; PUT /thing/<id>/state/ "Thing state updated successfully."
+SAVED = re.compile(r'(?<!not )\bsuccessfully saved\b', re.IGNORECASE)
+STATE_UPDATED = re.compile(r'(?<!not )\bupdated successfully\b', re.IGNORECASE)
+# The fields of a Thing whose types the modules document (RETURN), converted where the API sends another type.
+THING_FIELDS = (('ThingId', 'str', OPTIONAL), ('ExternalUniqueId', 'str', OPTIONAL), ('IMEI', 'str', OPTIONAL),
+                ('MasterIMEI', 'str', OPTIONAL), ('LockMasterImei', 'bool', OPTIONAL), ('State', 'str', OPTIONAL),
+                ('IPs', 'list', OPTIONAL), ('ThingTag', 'list', OPTIONAL))
+STATUS_FIELDS = (('ThingId', 'str', REQUIRED), ('ConnectionStatus', 'str', OPTIONAL),
+                 ('ProvisionStatus', 'str', OPTIONAL))
 
 
 def monogoto_argument_spec(**extra):
@@ -131,34 +144,75 @@ class MonogotoClient:
             raise
         if not isinstance(data, dict):
             raise ModuleFailure('GET /thing/%s: expected a JSON object, found %s' % (thing_id(iccid), type(data).__name__))
-        return data
+        return Fields('GET /thing/%s' % thing_id(iccid), THING_FIELDS).one(data, 'the Thing')
 
     def update_thing(self, body):
-        return self.call('PUT', '/thing/update/', expect='text', json_body=body).text
+        """PUT /thing/update/; the answer's text, which must say the Thing was saved (WriteNotConfirmed if not)."""
+        return self._confirmed('PUT', '/thing/update/', SAVED, 'the Thing was saved', json_body=body)
+
+    def _confirmed(self, method, path, success, what, **kwargs):
+        resp = self.call(method, path, expect='text', **kwargs)
+        text = resp.text or ''
+        said = resp.data if resp.is_json and isinstance(resp.data, str) else text
+        if not success.search(said):
+            found = self.http.redact(one_line(text or '(empty body)', 160))
+            raise WriteNotConfirmed('%s %s: HTTP %s, but the answer does not say %s; it says: %s'
+                                    % (method, path, resp.status, what, found), found=found, status=resp.status,
+                                    method=method, path=path, api_message=found)
+        return text
 
     def thing_status(self, iccids):
-        """Data-session status of one page of ICCIDs (at most 50), keyed by ThingId."""
-        ids = ','.join(thing_id(i) for i in iccids)
-        data = self.call('GET', '/thing/status', params={'ThingIds': ids, 'limit': STATUS_PAGE, 'offset': 0})
+        """Data-session status of one page of ICCIDs (at most 50), keyed by ThingId.
+
+        Each entry must name a ThingId that was asked for; one ThingId twice with other values, or more entries
+        than were asked for, fails: such an answer cannot be told apart from another account's.
+        """
+        call = 'GET /thing/status'
+        asked = [thing_id(i) for i in iccids]
+        data = self.call('GET', '/thing/status', params={'ThingIds': ','.join(asked), 'limit': STATUS_PAGE, 'offset': 0})
         if not isinstance(data, dict) or not isinstance(data.get('Data'), list):
-            raise ModuleFailure('GET /thing/status: expected an object with a "Data" list, found %s'
-                                % one_line(data, 120))
-        if data.get('Success') is False:
-            raise ModuleFailure('GET /thing/status: the API answered Success=false: %s' % one_line(data.get('Message', '')))
-        return dict((entry.get('ThingId'), entry) for entry in data['Data'] if isinstance(entry, dict))
+            raise ModuleFailure('%s: expected an object with a "Data" list, found %s' % (call, one_line(data, 120)))
+        success = Fields(call, (('Success', 'bool', OPTIONAL),)).one(data, 'the answer').get('Success')
+        if success is False:
+            raise ModuleFailure('%s: the API answered Success=false: %s' % (call, one_line(data.get('Message', ''))))
+        entries = Fields(call, STATUS_FIELDS).many(data['Data'], 'Data')
+        if len(entries) > len(asked):
+            raise ModuleFailure('%s: %d entries for the %d Things asked for' % (call, len(entries), len(asked)))
+        wanted = set(asked)
+        found = {}
+        for index, entry in enumerate(entries):
+            tid = entry['ThingId']
+            if tid not in wanted:
+                raise ModuleFailure('%s: Data[%d] is the status of %s, which was not asked for' % (call, index, tid))
+            if tid in found and found[tid] != entry:
+                raise ModuleFailure('%s: Data holds two different entries for %s' % (call, tid))
+            found[tid] = entry
+        return found
 
     def list_things(self, limit, offset):
+        call = 'GET /things'
         data = self.call('GET', '/things', params={'limit': limit, 'offset': offset})
         if isinstance(data, dict):
             # Not documented: accept a wrapper with the list under a known key, and say what else was found.
             for key in ('Data', 'Things', 'things', 'data', 'results'):
                 if isinstance(data.get(key), list):
-                    return data[key]
-            raise ModuleFailure('GET /things: expected a list of Things, found an object with keys: %s'
-                                % ', '.join(sorted(data)))
+                    data = data[key]
+                    break
+            else:
+                raise ModuleFailure('%s: expected a list of Things, found an object with keys: %s'
+                                    % (call, ', '.join(sorted(data))))
         if not isinstance(data, list):
-            raise ModuleFailure('GET /things: expected a list of Things, found %s' % type(data).__name__)
-        return data
+            raise ModuleFailure('%s: expected a list of Things, found %s' % (call, type(data).__name__))
+        if len(data) > limit:
+            raise ModuleFailure('%s: asked for at most %d Things at offset %d, the answer holds %d (does the API '
+                                'ignore limit?)' % (call, limit, offset, len(data)))
+        things = Fields(call, THING_FIELDS).many(data, 'Things', start=offset)
+        for index, thing in enumerate(things):
+            if thing.get('ThingId') in (None, '') and thing.get('ExternalUniqueId') in (None, ''):
+                raise ModuleFailure('%s: Thing %d of the page at offset %d has neither a ThingId nor an '
+                                    'ExternalUniqueId; found keys: %s'
+                                    % (call, index, offset, ', '.join(sorted(str(k) for k in thing))))
+        return things
 
     def ping(self, iccid, ip, apikey):
         data = self.call('POST', '/thing/%s/ping' % thing_id(iccid), json_body={'IPAddress': ip},
@@ -180,4 +234,6 @@ class MonogotoClient:
                             % (thing_id(iccid), one_line(resp.text or '(empty body)', 120)))
 
     def set_state(self, iccid, state):
-        return self.call('PUT', '/thing/%s/state/' % thing_id(iccid), expect='text', json_body={'state': state}).text
+        """PUT /thing/<id>/state/; the answer's text, which must say the state was updated (WriteNotConfirmed if not)."""
+        return self._confirmed('PUT', '/thing/%s/state/' % thing_id(iccid), STATE_UPDATED, 'the state was updated',
+                               json_body={'state': state})

@@ -31,6 +31,9 @@ from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_sync import
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid, check_imei, check_ip
 
+# The most Things a listing reads before it fails: the listing announces no total, so a bound is needed.
+MAX_THINGS = 100000
+
 
 def client_factory(params, warn):
     return MonogotoClient.from_params(params, warn=warn)
@@ -186,6 +189,8 @@ def check_info_params(params):
         raise ModuleFailure('iccids: each ICCID may appear once; repeated: %s' % ', '.join(sorted(set(dupes))))
     if params['concurrency'] < 1 or params['concurrency'] > 32:
         raise ModuleFailure('concurrency: must be between 1 and 32, found %s' % params['concurrency'])
+    if params.get('max_things') is not None and params['max_things'] < 1:
+        raise ModuleFailure('max_things: must be 1 or more, found %s' % params['max_things'])
 
 
 def _map(func, items, workers):
@@ -210,14 +215,18 @@ def _listing_key(thing):
     return tid or _iccid_of(thing) or repr(thing)
 
 
-def list_all_things(client, page_size=STATUS_PAGE, workers=1):
+def list_all_things(client, page_size=STATUS_PAGE, workers=1, max_things=None):
     """Every Thing once, page after page until a short page: the total is not known beforehand.
 
     The first page is read alone; when it is full and ``workers`` > 1, the next pages are read that many at
-    once, ahead of knowing whether they exist, so at most ``workers - 1`` requests go past the end of the list. The listing call is not documented. A Thing seen
-    on an earlier page (the list shifted while it was read) is not repeated; a full page of nothing new (an
-    API that ignores ``offset``) fails instead of paging forever.
+    once, ahead of knowing whether they exist, so at most ``workers - 1`` requests go past the end of the list.
+    The listing call is not documented and announces no total, so paging is bounded by what it shows: a Thing
+    seen on an earlier page (the list shifted while it was read) is not repeated, but a page that is more than
+    half made of Things already listed (an API that ignores ``offset``, or pages that repeat) fails, and so does
+    a listing that goes on past ``max_things`` Things (default :data:`MAX_THINGS`): never a loop, never
+    duplicates, never a silent drop.
     """
+    bound = MAX_THINGS if max_things is None else max_things
     things, seen, offset = [], set(), 0
     window = 1  # the first page alone: a small account costs one request
     while True:
@@ -231,11 +240,19 @@ def list_all_things(client, page_size=STATUS_PAGE, workers=1):
                 seen.add(key)
                 things.append(thing)
                 fresh += 1
-            if len(page) < page_size:
-                return things
-            if not fresh:
+            if not fresh and page:
                 raise ModuleFailure('GET /things: the page at offset %d holds only Things already listed (does the '
                                     'API ignore offset?); stopped after %d Things' % (page_offset, len(things)))
+            if (len(page) - fresh) * 2 > len(page):
+                raise ModuleFailure('GET /things: %d of the %d Things of the page at offset %d were listed on earlier '
+                                    'pages (the pages repeat); stopped after %d Things'
+                                    % (len(page) - fresh, len(page), page_offset, len(things)))
+            if len(things) > bound:
+                raise ModuleFailure('GET /things: more than max_things (%d) Things, and the listing goes on; stopped '
+                                    'at offset %d (raise max_things if the account is that large)'
+                                    % (bound, page_offset))
+            if len(page) < page_size:
+                return things
         offset = offsets[-1] + page_size
         window = max(1, workers)
 
@@ -243,12 +260,17 @@ def list_all_things(client, page_size=STATUS_PAGE, workers=1):
 def thing_statuses(client, iccids, workers=1):
     """Data-session status of every ICCID given (None ones are skipped), keyed by ThingId.
 
-    One ``GET /thing/status`` per page of 50, ``workers`` pages at a time: never a call per Thing.
+    One ``GET /thing/status`` per page of 50, ``workers`` pages at a time: never a call per Thing. Things the
+    answers hold no entry for are left without a status, and one warning says how many.
     """
     known = [i for i in iccids if i]
     statuses = {}
     for page in _map(client.thing_status, _chunks(known, STATUS_PAGE), workers):
         statuses.update(page)
+    missing = len(set(known)) - len(statuses)
+    if missing > 0:
+        client.http.warn_once('thing_status', 'GET /thing/status: no status for %d of the %d Things asked for; they '
+                              'are left without one' % (missing, len(set(known))))
     return statuses
 
 
@@ -259,7 +281,7 @@ def run_thing_info(params, client, check_mode=False, diff=False):
         iccids = params['iccids']
         things = _map(client.get_thing, iccids, workers)
     else:
-        things = list_all_things(client, workers=workers)
+        things = list_all_things(client, workers=workers, max_things=params.get('max_things'))
         iccids = [_iccid_of(t) for t in things]
     statuses = thing_statuses(client, iccids, workers) if params['include_status'] else {}
     merged = []
@@ -280,6 +302,7 @@ THING_INFO = ModuleDef(
         iccids=dict(type='list', elements='str', aliases=['iccid']),
         include_status=dict(type='bool', default=True),
         concurrency=dict(type='int', default=4),
+        max_things=dict(type='int', default=MAX_THINGS),
     ),
     run_thing_info,
     client_factory=client_factory,
@@ -391,8 +414,10 @@ def run_thing_ping(params, client, check_mode=False, diff=False):
     apikey = client.apikey(thing)
     warnings = []
     samples = parse_samples(client.ping(iccid, ip, apikey), warnings.append)
-    for msg in warnings:
-        client.http.warn(msg)
+    if warnings:
+        # One warning per task, however many samples share the gap.
+        client.http.warn(warnings[0] + ('' if len(warnings) == 1 else ' (and %d more sample(s) like it)'
+                                        % (len(warnings) - 1)))
     return {'changed': False, 'ip': ip, 'samples': samples, 'summary': summarize(samples)}
 
 

@@ -15,14 +15,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qs, urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.fleetops.ping.plugins.module_utils.answers import (
+    OPTIONAL, REQUIRED, Fields, as_int, keys_of, same)
 from ansible_collections.fleetops.ping.plugins.module_utils.auth import credentials_auth
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
-    DEFAULT_TIME_BUDGET, ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
+    DEFAULT_TIME_BUDGET, ApiError, HttpClient, WriteNotConfirmed, connection_argument_spec, connection_options,
+    one_line)
 from ansible_collections.fleetops.ping.plugins.module_utils.ratelimit import RateLimiter
 from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_url
@@ -43,6 +48,17 @@ EVENTS = '/1.0/events/'
 ACCOUNT = '/1.0/customers/accounts/me/'
 APPLICATIONS = '/1.0/applications/'
 
+# The fields of the answers, with the types the modules' RETURN documents (the vendor's samples).
+CONFIG_FIELDS = (('id', 'int', REQUIRED), ('name', 'str', REQUIRED), ('state', 'str', REQUIRED),
+                 ('description', 'str', OPTIONAL), ('settings', 'dict', OPTIONAL), ('checksum', 'str', OPTIONAL),
+                 ('created_at', 'str', OPTIONAL), ('modified_at', 'str', OPTIONAL))
+APPLICATION_FIELDS = (('id', 'int', REQUIRED), ('name', 'str', REQUIRED), ('authorization_grant_type', 'str', REQUIRED),
+                      ('client_id', 'str', OPTIONAL), ('redirect_uris', 'str', OPTIONAL))
+# Device fields are not documented (the docs stop inside the filters): those the filters name get the filters' types.
+DEVICE_FIELDS = (('id', 'int', OPTIONAL), ('imei', 'str', OPTIONAL), ('mac', 'str', OPTIONAL), ('fault', 'bool', OPTIONAL),
+                 ('customer_group_id', 'int', OPTIONAL), ('latitude', 'float', OPTIONAL),
+                 ('longitude', 'float', OPTIONAL))
+
 
 def pingasset_argument_spec(**extra):
     spec = dict(
@@ -54,19 +70,6 @@ def pingasset_argument_spec(**extra):
     spec.update(connection_argument_spec())
     spec.update(extra)
     return spec
-
-
-def as_int(value):
-    """An integer from an int or a string of digits; None for anything else (bool included)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def read_expires_in(value):
@@ -91,12 +94,6 @@ def describe_value(value):
     if value is None:
         return 'nothing (null or absent)'
     return 'a value of type %s' % type(value).__name__
-
-
-def keys_of(data):
-    if isinstance(data, dict):
-        return ', '.join(sorted(str(k) for k in data)) or '(none)'
-    return 'none (found %s)' % type(data).__name__
 
 
 # -- validation errors -------------------------------------------------------------
@@ -157,6 +154,126 @@ def validation_error(exc, http):
     msg = http.redact(one_line(prefix + text, VALIDATION_MESSAGE_LIMIT))
     return ApiError(msg, status=exc.status, method=exc.method, path=exc.path,
                     api_message=http.redact(one_line(text, VALIDATION_MESSAGE_LIMIT)), body=exc.body)
+
+
+# -- paging ------------------------------------------------------------------------
+
+PAGE_FIELDS = (('count', 'int', OPTIONAL), ('num_pages', 'int', OPTIONAL), ('next', 'str', OPTIONAL))
+# Pages read past what the page count announced, when only ``count`` is known (pages may be short).
+PAGE_MARGIN = 1
+
+
+def item_key(item):
+    """What tells one listed item from another: its id, else the whole item."""
+    if isinstance(item, dict) and item.get('id') is not None:
+        return ('id', str(item.get('id')))
+    return ('item', json.dumps(item, sort_keys=True, default=str))
+
+
+def page_of(url):
+    """The ``page`` a ``next`` link asks for; None when it names none (or is not a link)."""
+    try:
+        values = parse_qs(urlsplit(str(url)).query).get('page')
+    except ValueError:
+        return None
+    return as_int(values[0]) if values else None
+
+
+class Paging:
+    """What the pages of one listing announced and held, with the guards that keep paging from running away.
+
+    Page 1's ``count`` and ``num_pages`` set the plan: never more than ``num_pages`` pages, or (with only
+    ``count``) than ``count`` items and ``ceil(count / page size) + 1`` pages. A later page that announces
+    another ``num_pages``, a page that repeats an earlier one or is mostly made of items already listed, a
+    ``next`` that points back (or at a page already read), and more items than ``count`` when only ``count`` is
+    known, each fail in one line naming the call and what was seen. An item met again on a later page (the list
+    shifted while it was read) is listed once.
+    """
+
+    def __init__(self, client, path):
+        self.client = client
+        self.path = path
+        self.count = self.num_pages = None
+        self.items = []
+        self.seen = {}
+        self.pages = {}
+        self.pages_read = 0
+        self.bound = MAX_PAGES
+
+    def fail(self, msg):
+        raise ApiError('GET %s: %s' % (self.path, msg), method='GET', path=self.path)
+
+    def take(self, page, data):
+        results, count, num_pages = self.client._page(self.path, data)  # pylint: disable=protected-access
+        self.pages_read = max(self.pages_read, page)
+        if page == 1:
+            self.count, self.num_pages = count, num_pages
+            if num_pages:
+                if num_pages > MAX_PAGES:
+                    self.fail('the list claims %d pages, more than %d; giving up' % (num_pages, MAX_PAGES))
+                self.bound = num_pages
+            elif count is not None:
+                self.bound = min(MAX_PAGES, -(-count // max(1, len(results))) + PAGE_MARGIN) if results else 1
+        elif self.num_pages and num_pages != self.num_pages:
+            self.fail('page %d announces %s pages where page 1 announced %d (the list changed while it was read, or '
+                      'its paging runs away)' % (page, num_pages, self.num_pages))
+        nxt = page_of(data.get('next')) if data.get('next') is not None else None
+        if nxt is not None and nxt <= page:
+            self.fail('the "next" of page %d points %s page %d, which was read already'
+                      % (page, 'at' if nxt == page else 'back to', nxt))
+        keys = [item_key(item) for item in results]
+        signature = tuple(keys)
+        if keys and signature in self.pages:
+            self.fail('page %d repeats page %d (%d items)' % (page, self.pages[signature], len(keys)))
+        self.pages.setdefault(signature, page)
+        fresh = []
+        for key, item in zip(keys, results):
+            if key in self.seen:
+                continue
+            self.seen[key] = page
+            fresh.append(item)
+        repeated = len(results) - len(fresh)
+        if repeated * 2 > len(results):
+            self.fail('%d of the %d items of page %d were listed on earlier pages (the pages repeat)'
+                      % (repeated, len(results), page))
+        self.items.extend(fresh)
+        if not self.num_pages and self.count is not None and len(self.items) > self.count:
+            self.fail('page %d brings the list to %d items, more than the %d that "count" announced (the list '
+                      'changed while it was read, or its paging runs away)' % (page, len(self.items), self.count))
+        return results
+
+    def more(self, page, results):
+        """Whether there is a page after ``page``; fails when the bound is reached and the list goes on."""
+        if self.num_pages:
+            return page < self.num_pages
+        if not results:
+            return False
+        if self.count is not None and len(self.items) >= self.count:
+            return False
+        if page >= self.bound:
+            self.fail('still more after %d pages, %d items of the %s announced; giving up'
+                      % (page, len(self.items), self.count if self.count is not None else 'unknown number'))
+        return True
+
+    def gone(self, page):
+        """A page answered 404: past the end (the list shrank while it was read)."""
+        if self.num_pages and page <= self.num_pages:
+            self.client.http.warn('GET %s: page %d of %d is gone (HTTP 404); the list shrank while it was read'
+                                  % (self.path, page, self.num_pages))
+
+    def result(self, limit=None, truncated=False):
+        items = self.items[:limit] if limit else self.items
+        return items, {'count': self.count if self.count is not None else len(items), 'num_pages': self.num_pages,
+                       'pages_read': self.pages_read, 'truncated': truncated}
+
+
+def comparable(key, value):
+    """A value as written and as answered compare: redirect URIs are a comma separated list either way."""
+    if key == 'redirect_uris' and isinstance(value, str):
+        return [part for part in value.replace(' ', ',').split(',') if part]
+    if key == 'description' and value is None:
+        return ''
+    return value
 
 
 # -- client ------------------------------------------------------------------------
@@ -233,105 +350,86 @@ class PingAssetClient:
         if not isinstance(results, list):
             raise ApiError('GET %s: expected "results" to be a list; found keys: %s' % (path, keys_of(data)),
                            method='GET', path=path)
-        count = as_int(data.get('count'))
-        num_pages = as_int(data.get('num_pages'))
+        Fields('GET ' + path, PAGE_FIELDS).one(data, 'the page')
+        count, num_pages = data.get('count'), data.get('num_pages')
         if count is None and num_pages is None:
             raise ApiError('GET %s: the page carries neither "count" nor "num_pages", so the end of the list cannot '
                            'be known; found keys: %s' % (path, keys_of(data)), method='GET', path=path)
+        for name, value in (('count', count), ('num_pages', num_pages)):
+            if value is not None and value < 0:
+                raise ApiError('GET %s: "%s" is %d' % (path, name, value), method='GET', path=path)
         return results, count, num_pages
 
-    def list_all(self, path, params=None, limit=None):
+    def list_all(self, path, params=None, limit=None, first=None):
         """Every item of a paged list (at most ``limit``), and what the API said about it.
 
         Pages ``1..num_pages`` are read one after the other. When ``num_pages`` is
         absent or 0 while results come back (the vendor's own sample shows
         ``"count": 15, "num_pages": 0``), reading stops at an empty page, at a 404
-        for a page past the end, or once ``count`` items are in.
+        for a page past the end, or once ``count`` items are in. Paging that runs away
+        fails (see :class:`Paging`). ``first`` is page 1's answer when it was read already.
         """
         base = dict((k, v) for k, v in (params or {}).items() if v is not None)
-        items = []
-        count = num_pages = None
+        paging = Paging(self, path)
         page = 0
         truncated = False
         while True:
             page += 1
-            if page > MAX_PAGES:
-                raise ApiError('GET %s: still more pages after %d; giving up' % (path, MAX_PAGES),
-                               method='GET', path=path)
-            query = dict(base)
-            query['page'] = page
             try:
-                data = self.call('GET', path, params=query)
+                if page == 1 and first is not None:
+                    data = first
+                else:
+                    data = self.call('GET', path, params=dict(base, page=page))
             except ApiError as exc:
                 if exc.status == 404 and page > 1:
-                    if num_pages and page <= num_pages:
-                        self.http.warn('GET %s: page %d of %d is gone (HTTP 404); the list shrank while it was '
-                                       'read' % (path, page, int(num_pages)))
+                    paging.gone(page)
                     break
                 raise
-            results, page_count, page_num = self._page(path, data)
-            if page == 1:
-                count, num_pages = page_count, page_num
-            items.extend(results)
-            if limit and len(items) >= limit:
-                truncated = len(items) > limit or self._more(page, num_pages, count, items, results)
-                items = items[:limit]
+            results = paging.take(page, data)
+            if limit and len(paging.items) >= limit:
+                truncated = len(paging.items) > limit or paging.more(page, results)
                 break
-            if not self._more(page, num_pages, count, items, results):
+            if not paging.more(page, results):
                 break
-        return items, {'count': count if count is not None else len(items), 'num_pages': num_pages,
-                       'pages_read': page, 'truncated': truncated}
+        return paging.result(limit=limit, truncated=truncated)
 
     def list_all_concurrent(self, path, params=None, workers=1):
         """Every item of a paged list, pages 2..num_pages read ``workers`` at a time once page 1 gave num_pages.
 
         Without a usable ``num_pages`` on page 1 (absent or 0), reading goes on one page after the other as
         :meth:`list_all` does. A page past the end that answers 404 (the list shrank while it was read) is
-        warned about; an item seen on an earlier page (the list shifted) is not repeated.
+        warned about; an item seen on an earlier page (the list shifted) is not repeated; paging that runs
+        away fails (see :class:`Paging`).
         """
         base = dict((k, v) for k, v in (params or {}).items() if v is not None)
         first = self.call('GET', path, params=dict(base, page=1))
-        results, count, num_pages = self._page(path, first)
+        _results, _count, num_pages = self._page(path, first)
         if not num_pages or num_pages <= 1 or workers <= 1:
             if num_pages and num_pages <= 1:
-                return results, {'count': count if count is not None else len(results), 'num_pages': num_pages,
-                                 'pages_read': 1, 'truncated': False}
-            return self.list_all(path, params)
-        if num_pages > MAX_PAGES:
-            raise ApiError('GET %s: the list claims %d pages, more than %d; giving up' % (path, num_pages, MAX_PAGES),
-                           method='GET', path=path)
+                paging = Paging(self, path)
+                paging.take(1, first)
+                return paging.result()
+            return self.list_all(path, params, first=first)
+        paging = Paging(self, path)
+        paging.take(1, first)
 
         def read(page):
             try:
-                return self._page(path, self.call('GET', path, params=dict(base, page=page)))[0]
+                return self.call('GET', path, params=dict(base, page=page))
             except ApiError as exc:
                 if exc.status == 404:
-                    self.http.warn('GET %s: page %d of %d is gone (HTTP 404); the list shrank while it was read'
-                                   % (path, page, num_pages))
-                    return []
+                    return None
                 raise
 
         pages = list(range(2, num_pages + 1))
         with ThreadPoolExecutor(max_workers=min(workers, len(pages))) as pool:
             rest = list(pool.map(read, pages))
-        items, seen = [], set()
-        for page_items in [results] + rest:
-            for item in page_items:
-                key = item.get('id') if isinstance(item, dict) and item.get('id') is not None else id(item)
-                if key in seen:
-                    continue
-                seen.add(key)
-                items.append(item)
-        return items, {'count': count if count is not None else len(items), 'num_pages': num_pages,
-                       'pages_read': num_pages, 'truncated': False}
-
-    @staticmethod
-    def _more(page, num_pages, count, items, results):
-        if num_pages:
-            return page < num_pages
-        if not results:
-            return False
-        return count is None or len(items) < count
+        for page, data in zip(pages, rest):
+            if data is None:
+                paging.gone(page)
+            else:
+                paging.take(page, data)
+        return paging.result()
 
     # -- account --------------------------------------------------------------
     def account(self):
@@ -344,44 +442,61 @@ class PingAssetClient:
     # -- configurations -------------------------------------------------------
     def list_configurations(self, name=None, search=None, ordering=None):
         params = {'name': name, 'search': search, 'ordering': ordering}
-        return self.list_all(CONFIGURATIONS, params)
+        items, meta = self.list_all(CONFIGURATIONS, params)
+        return self._typed(CONFIGURATIONS, CONFIG_FIELDS, items, 'configurations'), meta
 
     def get_configuration(self, config_id):
         """The configuration, or None when the API answers 404."""
+        path = '%s%s/' % (CONFIGURATIONS, config_id)
         try:
-            return self._object('GET', '%s%s/' % (CONFIGURATIONS, config_id))
+            data = self._object('GET', path)
         except ApiError as exc:
             if exc.status == 404:
                 return None
             raise
+        return Fields('GET ' + path, CONFIG_FIELDS).one(data, 'the configuration')
 
     def create_configuration(self, body):
-        return self._object('POST', CONFIGURATIONS, json_body=body)
+        data = self.call('POST', CONFIGURATIONS, json_body=body)
+        return self._confirm('POST', CONFIGURATIONS, data, body, CONFIG_FIELDS, 'configuration', CONFIGURATIONS)
 
     def patch_configuration(self, config_id, body):
-        return self._object('PATCH', '%s%s/' % (CONFIGURATIONS, config_id), json_body=body)
+        path = '%s%s/' % (CONFIGURATIONS, config_id)
+        data = self.call('PATCH', path, json_body=body)
+        return self._confirm('PATCH', path, data, body, CONFIG_FIELDS, 'configuration', CONFIGURATIONS, config_id)
 
     def publish_configuration(self, config_id):
-        """Publish; the answer's body is not documented, so the configuration is read again unless it is in it."""
+        """Publish, confirmed: the configuration, as the answer shows it or as read again, must not be a draft."""
         path = '%s%s/publish/' % (CONFIGURATIONS, config_id)
         resp = self.call('POST', path, expect='response')
         data = resp.data if resp.is_json else None
-        if isinstance(data, dict) and data.get('id') is not None and 'settings' in data and 'state' in data:
-            return data
+        if isinstance(data, dict) and data.get('id') is not None and 'settings' in data and \
+                data.get('state') not in (None, 'draft'):
+            return Fields('POST ' + path, CONFIG_FIELDS).one(data, 'the answer')
         current = self.get_configuration(config_id)
         if current is None:
             raise ApiError('GET %s%s/: the configuration published a moment ago is gone (HTTP 404)'
                            % (CONFIGURATIONS, config_id), status=404, method='GET',
                            path='%s%s/' % (CONFIGURATIONS, config_id))
+        if current.get('state') == 'draft':
+            found = 'state %s' % current.get('state')
+            raise WriteNotConfirmed('POST %s: HTTP %s, but configuration %s is still a draft when read again'
+                                    % (path, resp.status, config_id), found=found, status=resp.status,
+                                    method='POST', path=path)
         return current
 
     def delete_configuration(self, config_id):
         """Delete; False when it was already gone (404)."""
-        return self._delete('%s%s/' % (CONFIGURATIONS, config_id))
+        return self._delete('%s%s/' % (CONFIGURATIONS, config_id), 'configuration')
 
     # -- devices and events ---------------------------------------------------
-    def list_devices(self, params, limit=None):
-        return self.list_all(DEVICES, params, limit=limit)
+    def list_devices(self, params, limit=None, workers=1):
+        """Every device (at most ``limit``); ``workers`` > 1 reads the pages that many at once (no ``limit`` then)."""
+        if workers > 1 and not limit:
+            items, meta = self.list_all_concurrent(DEVICES, params, workers=workers)
+        else:
+            items, meta = self.list_all(DEVICES, params, limit=limit)
+        return self._typed(DEVICES, DEVICE_FIELDS, items, 'devices'), meta
 
     def list_events(self, params, limit=None):
         return self.list_all(EVENTS, params, limit=limit)
@@ -392,20 +507,23 @@ class PingAssetClient:
         for item in items:
             if isinstance(item, dict):
                 self.http.add_secret(item.get('client_secret'))
-        return items, meta
+        return self._typed(APPLICATIONS, APPLICATION_FIELDS, items, 'applications'), meta
 
     def create_application(self, body):
-        data = self._object('POST', APPLICATIONS, json_body=body)
-        self.http.add_secret(data.get('client_secret'))
-        return data
+        data = self.call('POST', APPLICATIONS, json_body=body)
+        if isinstance(data, dict):
+            self.http.add_secret(data.get('client_secret'))
+        return self._confirm('POST', APPLICATIONS, data, body, APPLICATION_FIELDS, 'application', APPLICATIONS)
 
     def patch_application(self, app_id, body):
-        data = self._object('PATCH', '%s%s/' % (APPLICATIONS, app_id), json_body=body)
-        self.http.add_secret(data.get('client_secret'))
-        return data
+        path = '%s%s/' % (APPLICATIONS, app_id)
+        data = self.call('PATCH', path, json_body=body)
+        if isinstance(data, dict):
+            self.http.add_secret(data.get('client_secret'))
+        return self._confirm('PATCH', path, data, body, APPLICATION_FIELDS, 'application', APPLICATIONS, app_id)
 
     def delete_application(self, app_id):
-        return self._delete('%s%s/' % (APPLICATIONS, app_id))
+        return self._delete('%s%s/' % (APPLICATIONS, app_id), 'application')
 
     # -- helpers --------------------------------------------------------------
     def _object(self, method, path, **kwargs):
@@ -415,11 +533,71 @@ class PingAssetClient:
                            method=method, path=path)
         return data
 
-    def _delete(self, path):
+    def _typed(self, path, spec, items, name):
+        return Fields('GET ' + path, spec).many(items, name)
+
+    @staticmethod
+    def _differs(data, sent, spec, call, object_id):
+        """Why ``data`` does not show the write of ``sent`` (to ``object_id``), or None when it does."""
+        if not isinstance(data, dict):
+            return 'the answer is %s, not the object' % ('empty' if data is None else 'a %s' % type(data).__name__)
         try:
-            self.call('DELETE', path, expect='response')
+            Fields(call, spec).one(data, 'the answer')
+        except ApiError as exc:
+            return exc.msg[len(call) + 2:] if exc.msg.startswith(call + ': ') else exc.msg
+        if object_id is not None and data.get('id') != object_id:
+            return 'it is the object with id %s' % data.get('id')
+        differ = [key for key, value in sorted(sent.items())
+                  if not same(comparable(key, data.get(key)), comparable(key, value))]
+        if differ:
+            return 'it holds other values for %s' % ', '.join(differ)
+        return None
+
+    def _confirm(self, method, path, data, sent, spec, what, collection, object_id=None):
+        """The object a write answered, when it shows what was written; else the object read again, when that
+        shows it; else :class:`WriteNotConfirmed` (the docs say a success answers with the object)."""
+        call = '%s %s' % (method, path)
+        problem = self._differs(data, sent, spec, call, object_id)
+        if problem is None:
+            return data
+        read_id = object_id if object_id is not None else (as_int(data.get('id')) if isinstance(data, dict) else None)
+        if read_id is None:
+            raise WriteNotConfirmed('%s: the answer does not show the %s that was written (%s), and names none to '
+                                    'read again' % (call, what, problem), found=problem, method=method, path=path)
+        read_path = '%s%s/' % (collection, read_id)
+        try:
+            current = self._object('GET', read_path)
+        except ApiError as exc:
+            if exc.status != 404:
+                raise
+            current = None
+        again = self._differs(current, sent, spec, 'GET ' + read_path, read_id) if current is not None else \
+            'it is gone (HTTP 404)'
+        if again is None:
+            self.http.warn('%s: the answer did not show the %s written (%s); read again, %s %s shows it'
+                           % (call, what, problem, what, read_id))
+            return current
+        raise WriteNotConfirmed('%s: the answer does not show the %s that was written (%s), nor does %s %s read '
+                                'again (%s)' % (call, what, problem, what, read_id, again),
+                                found=again, method=method, path=path)
+
+    def _delete(self, path, what):
+        """Delete, confirmed: HTTP 204 as documented, or the object gone when read again; False when it was gone
+        before (404)."""
+        try:
+            resp = self.call('DELETE', path, expect='response')
         except ApiError as exc:
             if exc.status == 404:
                 return False
             raise
-        return True
+        if resp.status == 204:
+            return True
+        try:
+            self._object('GET', path)
+        except ApiError as exc:
+            if exc.status == 404:
+                return True
+            raise
+        raise WriteNotConfirmed('DELETE %s: HTTP %s instead of the documented 204, and the %s is still there when '
+                                'read again' % (path, resp.status, what), found='HTTP %s' % resp.status,
+                                status=resp.status, method='DELETE', path=path)

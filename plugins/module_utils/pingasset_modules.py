@@ -10,12 +10,14 @@ __metaclass__ = type
 import copy
 import re
 
+from ansible_collections.fleetops.ping.plugins.module_utils.answers import same
 from ansible_collections.fleetops.ping.plugins.module_utils.pingasset import (
     PingAssetClient,
     as_int,
     pingasset_argument_spec,
 )
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
+from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError
 
 CONFIG_ORDERING = ('name', 'created_at', 'modified_at')
 DEVICE_ORDERING = ('imei', 'mac', 'last_event_timestamp', 'last_event_created_at', 'created_at', 'modified_at')
@@ -53,22 +55,46 @@ def check_positive(params, option, minimum=1):
         raise ModuleFailure('%s: must be %d or more, found %s' % (option, minimum, value))
 
 
-def same(a, b):
-    """Deep equality that does not take true for 1 (YAML and JSON both tell them apart)."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return set(a) == set(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    if isinstance(a, str) and isinstance(b, str):
-        # Compared as plain text: Ansible may hand over a str subclass (a tagged template result).
-        return str(a) == str(b)
-    if a is None or b is None:
-        return a is None and b is None
-    return False
+class _CountingWrites:
+    """The client, counting the writes that went through, so that a task failing after one reports the change."""
+
+    WRITES = ('create_', 'patch_', 'publish_', 'delete_')
+
+    def __init__(self, client):
+        self._client = client
+        self.writes = 0
+
+    def __getattr__(self, name):
+        attr = getattr(self._client, name)
+        if not name.startswith(self.WRITES):
+            return attr
+
+        def write(*args, **kwargs):
+            result = attr(*args, **kwargs)
+            self.writes += 1
+            return result
+        return write
+
+
+def reporting_partial_writes(run):
+    """``run`` with a failure after a write (a publish not confirmed after the draft was created, the second of
+    two deletions) reported as a change: the API did change, whatever failed next."""
+    def wrapper(params, client, check_mode=False, diff=False):
+        counted = _CountingWrites(client)
+        try:
+            return run(params, counted, check_mode=check_mode, diff=diff)
+        except ApiError as exc:
+            if not counted.writes:
+                raise
+            extra = {'changed': True}
+            if exc.status is not None:
+                extra['status'] = exc.status
+            raise ModuleFailure(exc.msg, **extra)
+        except ModuleFailure as exc:
+            if counted.writes:
+                exc.extra['changed'] = True
+            raise
+    return wrapper
 
 
 def newest_first_key(item):
@@ -271,6 +297,8 @@ def _configuration_published(client, params, name, desired, drafts, published, c
     return _config_result(bool(actions), configuration, actions, superseded, diff, before,
                           managed(configuration), name)
 
+
+run_configuration = reporting_partial_writes(run_configuration)
 
 CONFIGURATION = ModuleDef(
     'pingasset_configuration',
@@ -557,6 +585,8 @@ def run_application(params, client, check_mode=False, diff=False):
                           'after_header': name}
     return result
 
+
+run_application = reporting_partial_writes(run_application)
 
 APPLICATION = ModuleDef(
     'pingasset_application',

@@ -19,8 +19,10 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.fleetops.ping.plugins.module_utils.answers import OPTIONAL, REQUIRED, TOLERATED, Fields
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import (
-    DEFAULT_TIME_BUDGET, ApiError, HttpClient, connection_argument_spec, connection_options, one_line)
+    DEFAULT_TIME_BUDGET, ApiError, HttpClient, WriteNotConfirmed, connection_argument_spec, connection_options,
+    one_line)
 from ansible_collections.fleetops.ping.plugins.module_utils.ratelimit import RateLimiter
 from ansible_collections.fleetops.ping.plugins.module_utils.token_cache import keyed_digest
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleFailure
@@ -35,6 +37,28 @@ MONITOR_TYPES = ('WWW', 'WWW_FULL', 'WWW_SCRIPT', 'WWW_HEALTH', 'PING', 'TCP_UDP
 CONTACT_STATUSES = ('ACTIVE', 'INACTIVE')
 OUTAGES_LIMIT_MAX = 200
 OUTAGES_LIMIT_DEFAULT = 50
+
+# The documented fields of each answer (pingpl-api-1.0.txt), with the types the modules' RETURN documents.
+# Required fields the collection needs fail when missing; the ones it does not use are tolerated with one warning.
+# "note" and "tags" of a monitor, and "monitorId" of get-outage, are documented as required but missing from the
+# vendor's own examples: they are optional here (tags: [] is filled in by the modules).
+ACCOUNT_FIELDS = (('email', 'str', TOLERATED), ('locale', 'str', TOLERATED), ('planName', 'str', TOLERATED),
+                  ('planExpireAt', 'str', OPTIONAL), ('lastLoginAt', 'str', OPTIONAL), ('lastLoginIp', 'str', OPTIONAL),
+                  ('credits', 'int', TOLERATED), ('extraCredits', 'int', TOLERATED))
+MONITOR_FIELDS = (('id', 'int', REQUIRED), ('status', 'str', REQUIRED), ('type', 'str', REQUIRED),
+                  ('name', 'str', REQUIRED), ('note', 'str', OPTIONAL), ('isShared', 'flag', TOLERATED),
+                  ('currentOutageId', 'int', OPTIONAL))
+DATA_FIELDS = (('date', 'str', REQUIRED), ('uptime', 'float', REQUIRED), ('responseTime', 'float', REQUIRED))
+OUTAGE_FIELDS = (('id', 'int', REQUIRED), ('reason', 'str', REQUIRED), ('reasonDetails', 'str', OPTIONAL),
+                 ('startedAt', 'str', REQUIRED), ('endedAt', 'str', OPTIONAL))
+OUTAGE_DETAIL_FIELDS = (('id', 'int', OPTIONAL), ('monitorId', 'int', OPTIONAL), ('reason', 'str', REQUIRED),
+                        ('reasonDetails', 'str', OPTIONAL), ('startedAt', 'str', REQUIRED), ('endedAt', 'str', OPTIONAL),
+                        ('tests', 'list', TOLERATED), ('notifications', 'list', OPTIONAL))
+CONTACT_FIELDS = (('id', 'int', REQUIRED), ('status', 'str', REQUIRED), ('locale', 'str', TOLERATED),
+                  ('name', 'str', OPTIONAL), ('email', 'str', OPTIONAL), ('phoneNumber', 'str', OPTIONAL),
+                  ('isTimeMaskEnabled', 'flag', TOLERATED))
+# What a write's answer says about the object, when its "data" says anything (the docs show no data at all).
+WRITE_ID_KEYS = ('id', 'monitorId', 'contactId')
 
 _DATETIME = re.compile(r'^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$')
 _DATE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
@@ -162,8 +186,15 @@ class PingPlClient:
                    adaptive_rate_limit=opts['adaptive_rate_limit'], retry_time_budget=opts['retry_time_budget'])
 
     # -- plumbing -------------------------------------------------------------
-    def call(self, method, **params):
-        """POST one API method with a form body; returns the answer's ``data`` (a dict, maybe empty)."""
+    def fields(self, method, spec, what):
+        return Fields('POST ' + method, spec, warn_once=self.http.warn_once, what=what)
+
+    def call(self, method, _read=True, **params):
+        """POST one API method with a form body; returns the answer's ``data`` (a dict, maybe empty).
+
+        A read (every ``get-*`` method documents a ``data`` object) whose answer has no ``data`` fails; a write's
+        answer documents none, so it may have none.
+        """
         form = dict((k, str(v)) for k, v in params.items() if v is not None)
         form['token'] = self._token
         shown = 'POST %s' % method
@@ -195,6 +226,10 @@ class PingPlClient:
                            status=resp.status, method='POST', path='/' + method, api_message=described)
         data = body.get('data')
         if data is None:
+            if _read:
+                raise ApiError('%s: HTTP %s: the answer has no "data" (header %s), which %s documents'
+                               % (shown, resp.status, describe_header(header, self.http), method),
+                               status=resp.status, method='POST', path='/' + method)
             return {}
         if not isinstance(data, dict):
             raise ApiError('%s: HTTP %s: expected "data" to be an object, found %s'
@@ -202,44 +237,58 @@ class PingPlClient:
                            status=resp.status, method='POST', path='/' + method)
         return data
 
-    def _list(self, method, key, **params):
+    def _list(self, method, key, spec, what, **params):
+        """The documented list ``data.<key>`` (required), each object checked against ``spec``."""
         data = self.call(method, **params)
-        items = data.get(key)
-        if items is None:
-            items = []
-        if not isinstance(items, list):
-            raise ApiError('POST %s: expected "data.%s" to be a list, found %s' % (method, key, type(items).__name__),
+        if key not in data or data[key] is None:
+            raise ApiError('POST %s: the answer\'s data lacks the required list "%s"; found keys: %s'
+                           % (method, key, ', '.join(sorted(str(k) for k in data)) or '(none)'),
                            method='POST', path='/' + method)
-        return [i for i in items if isinstance(i, dict)]
+        return self.fields(method, spec, what).many(data[key], 'data.%s' % key)
+
+    def _write(self, method, id_key, object_id, status):
+        """A write (pause, start, activate, deactivate): its answer's header said OK; its ``data``, which the docs
+        do not show, must not contradict it (another object, or another status)."""
+        data = self.call(method, _read=False, **{id_key: object_id})
+        said = dict((k, data.get(k)) for k in WRITE_ID_KEYS if data.get(k) is not None)
+        if any(as_int(v) != object_id for v in said.values()) or \
+                (data.get('status') is not None and data.get('status') != status):
+            found = self.http.redact(one_line(repr(data), 160))
+            raise WriteNotConfirmed('POST %s: the header says OK, but data does not say %s %s is %s; found: %s'
+                                    % (method, id_key, object_id, status, found), found=found, method='POST',
+                                    path='/' + method, api_message=found)
+        return data
 
     # -- methods --------------------------------------------------------------
     def get_account_info(self):
-        return self.call('get-account-info')
+        return self.fields('get-account-info', ACCOUNT_FIELDS, 'account').one(self.call('get-account-info'), 'data')
 
     def get_monitors(self):
-        return self._list('get-monitors', 'monitors')
+        return self._list('get-monitors', 'monitors', MONITOR_FIELDS, 'monitor')
 
     def pause_monitor(self, monitor_id):
-        return self.call('pause-monitor', monitorId=monitor_id)
+        return self._write('pause-monitor', 'monitorId', monitor_id, 'INACTIVE')
 
     def start_monitor(self, monitor_id):
-        return self.call('start-monitor', monitorId=monitor_id)
+        return self._write('start-monitor', 'monitorId', monitor_id, 'ACTIVE')
 
     def get_data(self, monitor_id, date_from, date_to):
-        return self._list('get-data', 'data', monitorId=monitor_id, dateFrom=date_from, dateTo=date_to)
+        return self._list('get-data', 'data', DATA_FIELDS, 'sample', monitorId=monitor_id, dateFrom=date_from,
+                          dateTo=date_to)
 
     def get_outage(self, outage_id):
-        return self.call('get-outage', outageId=outage_id)
+        return self.fields('get-outage', OUTAGE_DETAIL_FIELDS, 'outage').one(
+            self.call('get-outage', outageId=outage_id), 'data')
 
     def get_outages(self, monitor_id, date_from=None, date_to=None, limit=None):
-        return self._list('get-outages', 'outages', monitorId=monitor_id, dateFrom=date_from, dateTo=date_to,
-                          limit=limit)
+        return self._list('get-outages', 'outages', OUTAGE_FIELDS, 'outage', monitorId=monitor_id,
+                          dateFrom=date_from, dateTo=date_to, limit=limit)
 
     def get_contacts(self):
-        return self._list('get-contacts', 'contacts')
+        return self._list('get-contacts', 'contacts', CONTACT_FIELDS, 'contact')
 
     def activate_contact(self, contact_id):
-        return self.call('activate-contact', contactId=contact_id)
+        return self._write('activate-contact', 'contactId', contact_id, 'ACTIVE')
 
     def deactivate_contact(self, contact_id):
-        return self.call('deactivate-contact', contactId=contact_id)
+        return self._write('deactivate-contact', 'contactId', contact_id, 'INACTIVE')

@@ -118,15 +118,20 @@ def find_contact(contacts, contact_id=None, email=None):
 
 
 def _set_status(client, kind, item, label, wanted, write, read_again, check_mode, diff):
-    """Shared by monitors and contacts: write only when the status differs, read the item back, diff the status."""
+    """Shared by monitors and contacts: write only when the status differs, read the item back, diff the status.
+
+    The write's answer (header status OK) is not taken on faith: the item read back must show the new status,
+    or the task fails with what it shows, and reports no change when it shows the old one.
+    """
     before = item.get('status')
     result = {'changed': before != wanted, 'previous_status': before}
     if result['changed'] and not check_mode:
         write()
         item = read_again()
         if item.get('status') != wanted:
-            client.http.warn('%s: the API accepted the change but the %s now reports %s, not %s'
-                             % (label, kind, item.get('status'), wanted))
+            raise ModuleFailure('%s: the API answered OK, but the %s now reports %s, not %s: the change is not '
+                                'confirmed' % (label, kind, item.get('status'), wanted),
+                                changed=item.get('status') != before, **{kind: with_iso(item)})
     elif result['changed']:
         item = dict(item)
         item['status'] = wanted

@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Shared HTTP layer for every fleetops.ping client.
 
-One ``requests.Session`` per client with connect/read timeouts, retries with
-capped, jittered exponential backoff that honours ``Retry-After``, redaction of
-every secret the client knows about, and failures raised as :class:`ApiError`
-carrying a single line: method, path, HTTP status and the API's own message.
+One ``requests.Session`` per client with one deadline per request (connect, send, headers and the whole
+body within ``timeout``), a cap on the size of an answer, retries with capped, jittered exponential backoff
+that honours ``Retry-After``, redaction of every secret the client knows about, and failures raised as
+:class:`ApiError` carrying a single line: method, path, HTTP status and the API's own message.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,10 +14,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import heapq
+import itertools
 import json
 import os
 import random
 import re
+import socket
 import threading
 import time
 import traceback
@@ -26,10 +29,12 @@ from ansible.module_utils.basic import env_fallback
 
 try:
     import requests
+    from requests.adapters import HTTPAdapter
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by the module wrapper
     requests = None
+    HTTPAdapter = object
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
@@ -39,6 +44,14 @@ IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
 MESSAGE_KEYS = ('message', 'Message', 'error_description', 'error', 'detail', 'Error', 'errors', 'msg')
 MAX_MESSAGE = 300
 SUMMARY_ITEMS = 3
+# The largest answer the collection reads, in bytes (after decompression). The largest legitimate answers are
+# well below it: a page of 50 Monogoto Things is about 100 KB, a ping.pl get-data of 366 days about 600 KB and
+# get-monitors about 250 bytes a monitor (16 MiB is some 60,000 monitors), a PING asset page a few hundred KB.
+# Reading stops at the cap: an answer over it fails in one line, it is never read to its end.
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+READ_CHUNK = 16 * 1024
+# How often the watchdog looks again for the socket of a connection that is still being opened.
+_WATCH_POLL = 0.02
 
 # Patterns that look like credentials wherever they appear in a text.
 _SECRET_PATTERNS = (
@@ -231,19 +244,216 @@ def full_jitter_delay(attempt, base, cap, rand=random.random):
     return rand() * min(float(cap), float(base) * (2 ** (max(1, attempt) - 1)))
 
 
+# -- one deadline per request --------------------------------------------------------
+#
+# requests' timeout bounds each socket operation, not the request: a server that sends a byte a second holds a
+# call for as long as it likes. Every request therefore gets a deadline: a watchdog thread (one per process,
+# shared by every thread and client) shuts the socket of the request's connection down when the deadline passes,
+# which frees a read blocked in the headers or the body as well as a send. The connection is never reused after
+# that (the pool is handed a closed one's place). No signal is used: the calls also run in thread pools.
+
+class _Deadline:
+    """The deadline of one request, and the socket it goes out on once the connection is open.
+
+    The socket itself is kept, not only the connection: http.client lets go of the connection's socket once
+    the headers of an answer that ends with the connection are in, and the body is still read from it.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.lock = threading.Lock()
+        self.sock = None
+        self.expired = False   # the deadline passed before the answer was read in full
+        self.shut = False      # a socket was shut down: the request may have reached the server
+        self.done = False
+
+    def opened(self, sock):
+        """The connection has its socket (a new one, or a pooled one being reused)."""
+        if sock is None:
+            return
+        with self.lock:
+            self.sock = sock
+            late = self.expired and not self.done
+        if late:
+            self.fire()
+
+    def fire(self):
+        """Called by the watchdog at the deadline; True when it must look again (the socket is not open yet)."""
+        with self.lock:
+            if self.done:
+                return False
+            self.expired = True
+            sock = self.sock
+            if sock is None:
+                return True
+            self.shut = True
+        _shutdown(sock)
+        return False
+
+    def finish(self):
+        with self.lock:
+            self.done = True
+
+
+def _shutdown(sock):
+    """Shut a socket down for both directions (a TLS socket's own shutdown is bypassed: it is in use)."""
+    raw = sock if isinstance(sock, socket.socket) else getattr(sock, 'socket', None)
+    if raw is None:
+        raw = sock
+    try:
+        socket.socket.shutdown(raw, socket.SHUT_RDWR)
+    except (OSError, TypeError, ValueError):
+        try:
+            raw.close()
+        except Exception:  # pylint: disable=broad-except
+            pass
+
+
+class _Watchdog:
+    """One daemon thread per process that fires each request's deadline; restarted in a forked child."""
+
+    def __init__(self):
+        self._reset()
+
+    def _reset(self):
+        self._cond = threading.Condition(threading.Lock())
+        self._heap = []
+        self._seq = itertools.count()
+        self._thread = None
+        self._pid = os.getpid()
+
+    def watch(self, deadline):
+        with self._cond:
+            if self._pid != os.getpid():  # a fork without the at-fork hook (Python without os.register_at_fork)
+                self._heap, self._thread, self._pid = [], None, os.getpid()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name='fleetops-ping-deadlines', daemon=True)
+                self._thread.start()
+            heapq.heappush(self._heap, (deadline.at, next(self._seq), deadline))
+            self._cond.notify()
+
+    def _run(self):
+        while True:
+            with self._cond:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                _at, _seq, deadline = heapq.heappop(self._heap)
+            if deadline.fire():
+                with self._cond:
+                    heapq.heappush(self._heap, (time.monotonic() + _WATCH_POLL, next(self._seq), deadline))
+
+
+_WATCHDOG = _Watchdog()
+_CURRENT = threading.local()
+if hasattr(os, 'register_at_fork'):
+    os.register_at_fork(after_in_child=_WATCHDOG._reset)  # pylint: disable=protected-access
+
+
+class _DeadlineConnectionMixin:
+    """A urllib3 connection that tells its request's deadline about the socket it opens."""
+
+    def connect(self):
+        super(_DeadlineConnectionMixin, self).connect()
+        deadline = getattr(self, '_fleetops_deadline', None)
+        if deadline is not None:
+            deadline.opened(self.sock)
+
+
+class _DeadlinePoolMixin:
+    """A urllib3 connection pool that hands the calling thread's deadline the connection it takes out,
+    and never takes back a connection whose deadline passed."""
+
+    def _get_conn(self, timeout=None):
+        conn = super(_DeadlinePoolMixin, self)._get_conn(timeout)
+        deadline = getattr(_CURRENT, 'deadline', None)
+        if deadline is not None:
+            conn._fleetops_deadline = deadline  # pylint: disable=protected-access
+            deadline.opened(getattr(conn, 'sock', None))  # a kept-alive connection: already open
+        return conn
+
+    def _put_conn(self, conn):
+        deadline = getattr(conn, '_fleetops_deadline', None) if conn is not None else None
+        if deadline is not None:
+            conn._fleetops_deadline = None  # pylint: disable=protected-access
+            if deadline.expired:
+                conn.close()
+                conn = None
+        return super(_DeadlinePoolMixin, self)._put_conn(conn)
+
+
+_POOL_CLASSES = {}
+
+
+def _deadline_pool(cls):
+    """The pool class ``cls`` (direct, TLS, or through a SOCKS proxy) with deadlines, and its connections too."""
+    if issubclass(cls, _DeadlinePoolMixin):
+        return cls
+    if cls not in _POOL_CLASSES:
+        conn_cls = cls.ConnectionCls
+        if not issubclass(conn_cls, _DeadlineConnectionMixin):
+            conn_cls = type('Deadline' + conn_cls.__name__, (_DeadlineConnectionMixin, conn_cls), {})
+        _POOL_CLASSES[cls] = type('Deadline' + cls.__name__, (_DeadlinePoolMixin, cls), {'ConnectionCls': conn_cls})
+    return _POOL_CLASSES[cls]
+
+
+def _with_deadlines(manager):
+    classes = getattr(manager, 'pool_classes_by_scheme', None)
+    if isinstance(classes, dict):
+        manager.pool_classes_by_scheme = dict((scheme, _deadline_pool(cls)) for scheme, cls in classes.items())
+    return manager
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """requests' HTTPAdapter whose pools (direct and through proxies) honour the per-request deadline."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super(DeadlineAdapter, self).init_poolmanager(*args, **kwargs)
+        _with_deadlines(self.poolmanager)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        return _with_deadlines(super(DeadlineAdapter, self).proxy_manager_for(proxy, **proxy_kwargs))
+
+
+class DeadlineExceeded(requests.exceptions.Timeout if HAS_REQUESTS else Exception):
+    """The answer did not arrive in full within the request's deadline.
+
+    ``sent`` is False when the deadline passed while the connection was still being opened: nothing reached
+    the server, so the request may be sent again whatever its method.
+    """
+
+    def __init__(self, msg, sent=True):
+        super(DeadlineExceeded, self).__init__(msg)
+        self.sent = sent
+
+
 class HttpClient:
     """A requests.Session wrapper shared by every API client of the collection.
 
     ``limiter`` (a :class:`ratelimit.RateLimiter`, or None) is asked for a turn before every attempt,
-    retries and logins included. ``time_budget`` bounds, in seconds, how long one call keeps retrying answers
-    that mean the request was not processed (HTTP 429, HTTP 503 with Retry-After, a refused connection);
-    0 retries them only ``retries`` times, like any other transient failure.
+    retries and logins included. ``time_budget`` bounds, in seconds, how long one call keeps retrying:
+    answers that mean the request was not processed (HTTP 429, HTTP 503 with Retry-After, a refused connection)
+    until it runs out, other transient failures at most ``retries`` times and only while it lasts; 0 retries
+    both only ``retries`` times.
+
+    Every attempt has one deadline, ``timeout`` seconds (the larger of a (connect, read) pair) for connecting,
+    sending, the headers and the whole body; an answer of more than ``max_response_bytes`` fails unread. So a
+    call ends within ``time_budget + timeout`` seconds, and with ``time_budget`` 0 within
+    ``(retries + 1) * timeout`` plus the pauses between the attempts (3.5 s in all with the defaults, or what
+    Retry-After asks, at most ``backoff_cap`` a pause).
     """
 
     def __init__(self, base_url, timeout=30, validate_certs=True, retries=3, backoff_base=0.5,
                  backoff_cap=30.0, warn=None, session=None, sleep=time.sleep, rand=random.random,
                  user_agent='fleetops.ping', limiter=None, time_budget=DEFAULT_TIME_BUDGET, api_title='API',
-                 clock=time.time):
+                 clock=time.time, max_response_bytes=MAX_RESPONSE_BYTES):
         if not HAS_REQUESTS:
             raise ApiError('The Python library "requests" is required but could not be imported.')
         self.base_url = str(base_url).rstrip('/')
@@ -251,6 +461,8 @@ class HttpClient:
             self.timeout = tuple(float(t) for t in timeout)
         else:
             self.timeout = (min(10.0, float(timeout)), float(timeout))
+        self.deadline = max(self.timeout)
+        self.max_response_bytes = int(max_response_bytes)
         self.validate_certs = validate_certs
         self.retries = max(0, int(retries))
         self.backoff_base = backoff_base
@@ -265,6 +477,9 @@ class HttpClient:
         self._clock = clock
         self._secrets = set()
         self.session = session or requests.Session()
+        for prefix in ('http://', 'https://'):
+            # Up to 32 threads of one client read pages at once: one pooled connection each.
+            self.session.mount(prefix, DeadlineAdapter(pool_maxsize=32))
         self.session.headers['User-Agent'] = user_agent
         self.session.verify = validate_certs
         self._stats_lock = threading.Lock()
@@ -272,6 +487,7 @@ class HttpClient:
         self.throttled = 0          # answers that throttled (HTTP 429, HTTP 503 with Retry-After)
         self.waited = 0.0           # seconds slept in the limiter and between retries
         self.retried = {}           # '<METHOD> <path>: <reason>' -> how many times it was resent
+        self._warned = set()
         self._local = threading.local()
 
     @property
@@ -297,6 +513,15 @@ class HttpClient:
         self.warnings.append(msg)
         if self._warn is not None:
             self._warn(msg)
+
+    def warn_once(self, key, msg):
+        """Warn with ``msg`` the first time ``key`` comes up in this client's life (one task, one inventory
+        source), however many objects share the gap it describes."""
+        with self._stats_lock:
+            if key in self._warned:
+                return
+            self._warned.add(key)
+        self.warn(msg)
 
     # -- what the calls cost -------------------------------------------------
     def api_calls(self):
@@ -366,8 +591,12 @@ class HttpClient:
             sent_at = self._clock()
             self._count(requests_sent=1)
             try:
-                resp = self.session.request(method, self.url(path), params=params, json=json_body, data=data,
-                                            headers=headers, timeout=self.timeout, verify=self.validate_certs)
+                resp = self._send(method, shown_path, self.url(path), params=params, json=json_body, data=data,
+                                  headers=headers)
+            except DeadlineExceeded as exc:
+                # Nothing reached the server when the deadline passed while connecting: resent like a connect timeout.
+                reason, error = ('read timed out after %ss' % self.timeout[1]) if exc.sent else 'connection timed out', exc
+                kind = 'transient' if idempotent or not exc.sent else 'fatal'
             except requests.exceptions.ConnectTimeout as exc:
                 reason, error, kind = 'connection timed out', exc, 'transient'
             except requests.exceptions.SSLError as exc:
@@ -431,6 +660,13 @@ class HttpClient:
                 counted += 1
                 if counted <= retries:
                     delay = backoff_delay(counted, self.backoff_base, self.backoff_cap, retry_after, self._rand)
+                    spent = max(self._clock() - started, slept)
+                    if self.time_budget > 0 and spent + delay > self.time_budget:
+                        delay = None
+                        gave_up = 'gave up after %d attempt(s) in %.1f s (retry_time_budget %g s)' % (
+                            attempt, spent, self.time_budget)
+            elif kind == 'fatal':
+                gave_up = 'not resent, since the API may have acted on it'
             if delay is None:
                 if isinstance(error, Exception):
                     raise ApiError(self.redact('%s %s: %s (%s)%s' % (method, shown_path, reason, one_line(error, 200),
@@ -441,6 +677,69 @@ class HttpClient:
             if delay > 0:
                 self._sleep(delay)
                 slept += delay
+
+    def _send(self, method, shown_path, url, **kwargs):
+        """One attempt within the deadline: the answer with its whole body read (at most the size cap).
+
+        Raises :class:`DeadlineExceeded` when the deadline passed before the body was in, whatever the socket
+        reported then (a shut socket may look like the end of a body that had no Content-Length).
+        """
+        deadline = _Deadline(self.deadline)
+        _CURRENT.deadline = deadline
+        _WATCHDOG.watch(deadline)
+        resp = None
+        try:
+            try:
+                # The socket's own read timeout is only a backstop behind the deadline, which always comes first.
+                resp = self.session.request(method, url, stream=True, timeout=(self.timeout[0], self.deadline + 1.0),
+                                            verify=self.validate_certs, **kwargs)
+                got = self._read_body(resp, deadline, method, shown_path)
+            except Exception as exc:  # pylint: disable=broad-except
+                if resp is not None:
+                    resp.close()
+                if deadline.expired and not isinstance(exc, ApiError):
+                    raise DeadlineExceeded(self._late(deadline, resp, None), sent=deadline.shut)
+                raise
+            deadline.finish()
+            if deadline.expired:
+                resp.close()
+                raise DeadlineExceeded(self._late(deadline, resp, got), sent=deadline.shut)
+            return resp
+        finally:
+            deadline.finish()
+            _CURRENT.deadline = None
+
+    @staticmethod
+    def _late(deadline, resp, got):
+        if resp is None:
+            where = 'the headers had not all come'
+        elif got is None:
+            where = 'HTTP %s came, its body had not ended' % resp.status_code
+        else:
+            where = 'HTTP %s came, %d bytes of its body' % (resp.status_code, got)
+        return 'no complete answer within the %gs deadline: %s' % (deadline.seconds, where)
+
+    def _read_body(self, resp, deadline, method, shown_path):
+        """Read the body in chunks, checking the size cap and the deadline; keep it as the response's content."""
+        cap = self.max_response_bytes
+        declared = str(resp.headers.get('Content-Length') or '').strip()
+        if declared.isdigit() and int(declared) > cap:
+            raise self._too_large(method, shown_path, resp.status_code, 'it announces %s bytes' % declared)
+        body = bytearray()
+        for chunk in resp.iter_content(READ_CHUNK):
+            body.extend(chunk)
+            if len(body) > cap:
+                raise self._too_large(method, shown_path, resp.status_code, 'reading stopped there')
+            if deadline.expired:
+                break
+        resp._content = bytes(body)  # pylint: disable=protected-access
+        resp._content_consumed = True  # pylint: disable=protected-access
+        return len(body)
+
+    def _too_large(self, method, shown_path, status, what):
+        return ApiError(self.redact('%s %s: HTTP %s: the answer is larger than %s, the most the collection reads (%s)'
+                                    % (method, shown_path, status, _size(self.max_response_bytes), what)),
+                        method=method, path=shown_path)
 
     def _response(self, resp):
         text = resp.text
@@ -474,6 +773,12 @@ class HttpClient:
                 method.upper(), path.split('?', 1)[0], resp.status, one_line(resp.text or '(empty body)', 120))),
                 status=resp.status, method=method.upper(), path=path.split('?', 1)[0])
         return resp.data
+
+
+def _size(count):
+    if count >= 1024 * 1024 and count % (1024 * 1024) == 0:
+        return '%d MiB' % (count // (1024 * 1024))
+    return '%d bytes' % count
 
 
 def _refused(exc):

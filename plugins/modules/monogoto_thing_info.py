@@ -17,8 +17,14 @@ description:
   - Without O(iccids), lists every Thing with C(GET /things), 50 at a time until a short page. That listing call
     is known from public client code only, not from Monogoto's documentation; an answer of another shape fails
     with a message that names what was found.
-  - A Thing met on two pages (the list shifted while it was read) is returned once; a full page that holds only
-    Things already listed (an API that ignores C(offset)) fails instead of paging forever.
+  - A Thing met on two pages (the list shifted while it was read) is returned once; a page that is more than half
+    made of Things already listed (an API that ignores C(offset), pages that repeat) fails instead of paging
+    forever, and so does a listing of more than O(max_things) Things. A page with more Things than asked for,
+    or a Thing without C(ThingId) and C(ExternalUniqueId), fails too.
+  - Fields are returned with the types documented below (C(LockMasterImei) as a bool when the API sends
+    C("true") or C("false"), an IMEI or ICCID sent as a number as a string); a value that cannot be converted
+    fails naming the field. A status entry of a Thing that was not asked for fails; Things without a status
+    entry are returned without one, with a single warning.
   - Status fields are added to each Thing where the Thing has no field of the same name.
 author:
   - fleetops.ping maintainers (@fleetops)
@@ -43,6 +49,14 @@ options:
         go past the end of the list.
     type: int
     default: 4
+  max_things:
+    description:
+      - The most Things the listing (without O(iccids)) reads; past it the task fails instead of reading on.
+      - The listing announces no total, so this bounds the requests an API whose pages never end can cost, at
+        most O(max_things) / 50 + 1 pages.
+    type: int
+    default: 100000
+    version_added: 0.2.0
 extends_documentation_fragment:
   - fleetops.ping.monogoto
   - fleetops.ping.connection

@@ -5,7 +5,7 @@
 
     python -m tests.simulator [--port N] [--latency S] [--things N] [--fault JSON] [--port-file F]
                               [--rate-limit R [--rate-limit-api NAME] [--retry-after S]]
-                              [--fail-every N] [--reset-every N]
+                              [--fail-every N] [--reset-every N] [--hostile MODE [--hostile-path REGEX]]
                               [--locked [--unlocked-every N]] [--suspended-every N]
 
 The control endpoints (request log, fault rules, rate limit, reset, state, secrets) are under /_sim/;
@@ -15,6 +15,12 @@ tests/simulator/core.py documents them. Examples:
     python -m tests.simulator --rate-limit 10 --fail-every 23 --reset-every 40 --fault-method GET
     python -m tests.simulator --fault '{"api": "pingpl", "status": 503, "probability": 0.05, "seed": 7}'
     python -m tests.simulator --things 10000 --locked --unlocked-every 10 --suspended-every 20   # a fleet, 10% drift
+    python -m tests.simulator --hostile trickle_body --fault-api monogoto --hostile-path '^/things$'
+    python -m tests.simulator --fault '{"kind": "hostile", "mode": "drop_field", "api": "pingpl", "field": "data"}'
+
+Hostile answers (trickles, endless or huge bodies, runaway paging, missing or mis-typed fields, writes that do not
+say they succeeded) are the fault kind "hostile": tests/simulator/hostile.py lists the modes, so does
+GET /_sim/hostile.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -47,6 +53,11 @@ def shortcut_faults(args):
         rules.append(rule)
     if args.reset_every:
         rules.append(dict(base, kind='reset', every=args.reset_every, times=-1))
+    for mode in args.hostile:
+        rule = dict(base, kind='hostile', mode=mode, times=-1)
+        if args.hostile_path:
+            rule['path'] = args.hostile_path
+        rules.append(rule)
     return rules
 
 
@@ -91,8 +102,16 @@ def build_parser():
     faults.add_argument('--fail-retry-after', type=int, metavar='S', help='Retry-After of --fail-every answers (default: none)')
     faults.add_argument('--reset-every', type=int, metavar='N',
                         help='reset the connection (TCP RST, no answer, request not carried out) on every Nth request')
-    faults.add_argument('--fault-api', metavar='NAME', help='--fail-every and --reset-every only on this API')
-    faults.add_argument('--fault-method', metavar='METHOD', help='--fail-every and --reset-every only on this method')
+    faults.add_argument('--hostile', action='append', default=[], metavar='MODE',
+                        help='answer every matching request in a hostile way (repeatable; the first that matches '
+                             'answers): trickle_headers, trickle_body, endless_body, short_body, huge, repeat_page, '
+                             'next_back, endless_pages, grow_pages, not_success (drop_field and retype_field need a '
+                             'field: give them with --fault); see tests/simulator/hostile.py')
+    faults.add_argument('--hostile-path', metavar='REGEX', help='--hostile only on paths matching this')
+    faults.add_argument('--fault-api', metavar='NAME',
+                        help='--fail-every, --reset-every and --hostile only on this API')
+    faults.add_argument('--fault-method', metavar='METHOD',
+                        help='--fail-every, --reset-every and --hostile only on this method')
     return parser
 
 

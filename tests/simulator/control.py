@@ -38,6 +38,11 @@ class SimControl:
     def fault(self, **rule):
         return self._call('POST', 'faults', rule)
 
+    def hostile(self, mode, **rule):
+        """A hostile answer (tests/simulator/hostile.py), e.g. ``hostile('trickle_body', api='monogoto', path='^/things$')``."""
+        rule.update(kind='hostile', mode=mode)
+        return self._call('POST', 'faults', rule)
+
     def clear_faults(self):
         self._call('DELETE', 'faults')
 

@@ -21,12 +21,16 @@ Control endpoints live under ``/_sim``:
                              a server-side rate limit (see below); ``api`` null limits every API
 ``GET /_sim/ratelimit``      the rate limit in force (null when none) with ``accepted`` and ``throttled`` counts
 ``DELETE /_sim/ratelimit``   remove the rate limit
+``GET /_sim/hostile``        the modes of the fault ``kind: hostile`` (hostile and broken answers: trickles,
+                             endless or huge bodies, runaway paging, missing or mis-typed fields, writes that
+                             do not say they succeeded), and under it the test cases that use them
+                             (``/_sim/hostile/case``, ``/end``, ``/cases``); tests/simulator/hostile.py documents them
 ``GET /_sim/health``         ``{"ok": true, "apis": [...]}``
 
 ``POST /_sim/reset`` also removes every fault rule and the rate limit.
 
 A fault rule: ``{"api": "monogoto", "method": "PUT", "path": "regex", "kind":
-"status|timeout|malformed|expire_token|reset", "status": 429, "retry_after": 1,
+"status|timeout|malformed|expire_token|reset|hostile", "status": 429, "retry_after": 1,
 "body": "...", "delay": 5, "times": 1, "apply": false, "every": 23, "probability": 0.05,
 "seed": 1}``; ``times`` counts down, -1 is forever; ``apply`` carries the request out before
 answering with the fault status (or, for ``reset``, before dropping the connection).
@@ -263,6 +267,9 @@ class Simulator:
                 raise ValueError('every must be at least 1, got %r' % (rule['every'],))
             if rule.get('probability') is not None and not 0 <= float(rule['probability']) <= 1:
                 raise ValueError('probability must be between 0 and 1, got %r' % (rule['probability'],))
+            if rule['kind'] == 'hostile':
+                from .hostile import check_rule  # pylint: disable=import-outside-toplevel
+                check_rule(rule)
             rule['_matched'] = 0
             rule['_rng'] = random.Random(rule.get('seed', self.seed))
             checked.append(rule)
@@ -393,6 +400,9 @@ class Simulator:
                 for app in self.apps.values():
                     found.update(str(v) for v in app.secrets() if v)
             return json_reply(sorted(found))
+        if name == 'hostile':
+            from .hostile import control  # pylint: disable=import-outside-toplevel
+            return control(self, request, parts[2:])
         if name == 'health':
             return json_reply({'ok': True, 'apis': sorted(self.apps)})
         return json_reply({'error': 'unknown control call %s %s' % (request.method, request.path)}, 404)
@@ -420,6 +430,9 @@ class Simulator:
         fault = self.take_fault(api, request)
         if fault is not None:
             kind = fault['kind']
+            if kind == 'hostile':
+                from .hostile import answer  # pylint: disable=import-outside-toplevel
+                return answer(self, api, app, request, fault)
             if kind == 'expire_token':
                 with self.lock:
                     app.expire_tokens()
@@ -496,6 +509,9 @@ def make_handler(sim):
             if reply is None:
                 time.sleep(hold)
                 self.close_connection = True
+                return
+            if hasattr(reply, 'stream'):
+                reply.stream(self)  # a hostile answer writes itself (tests/simulator/hostile.py)
                 return
             self.send_response(reply.status)
             for key, value in reply.headers.items():

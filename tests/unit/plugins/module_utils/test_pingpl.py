@@ -291,16 +291,19 @@ def test_data_of_another_shape_fails(sim):
               body={'header': {'status': 'OK'}, 'data': {'monitors': {'3009': {}}}})
     with pytest.raises(ApiError) as info:
         client_for(sim).get_monitors()
-    assert 'expected "data.monitors" to be a list, found dict' in str(info.value)
+    assert str(info.value) == 'POST get-monitors: expected data.monitors to be a list, found dict'
     sim.fault(api='pingpl', path='get-account-info', status=200, body={'header': {'status': 'OK'}, 'data': []})
     with pytest.raises(ApiError) as info:
         client_for(sim).get_account_info()
     assert 'expected "data" to be an object, found list' in str(info.value)
 
 
-def test_a_missing_list_is_empty(sim):
+def test_a_missing_list_fails_naming_it(sim):
+    """data.outages is documented as required: an answer without it is not an empty list."""
     sim.fault(api='pingpl', path='get-outages', status=200, body={'header': {'status': 'OK'}, 'data': {}})
-    assert client_for(sim).get_outages(3009) == []
+    with pytest.raises(ApiError) as info:
+        client_for(sim).get_outages(3009)
+    assert str(info.value) == 'POST get-outages: the answer\'s data lacks the required list "outages"; found keys: (none)'
 
 
 def test_a_body_that_is_not_json_fails(sim):

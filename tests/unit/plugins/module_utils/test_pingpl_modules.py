@@ -154,7 +154,7 @@ def test_an_undocumented_status_is_not_written(sim):
     assert "reports the status 'SUSPENDED'" in info.value.msg
 
 
-def test_a_write_that_does_not_take_is_a_warning(sim):
+def test_a_write_that_does_not_take_fails_and_reports_no_change(sim):
     """Fake: the API answers OK to the pause, and the monitor still reports ACTIVE afterwards."""
     class Client:
         http = HttpClient('http://127.0.0.1:9')
@@ -167,10 +167,12 @@ def test_a_write_that_does_not_take_is_a_warning(sim):
             self.paused.append(mid)
 
     client = Client()
-    result = run_monitor_state({'monitor_id': 7, 'name': None, 'state': 'paused'}, client)
+    with pytest.raises(ModuleFailure) as info:
+        run_monitor_state({'monitor_id': 7, 'name': None, 'state': 'paused'}, client)
     assert client.paused == [7]
-    assert result['changed'] is True and result['status'] == 'ACTIVE'
-    assert 'now reports ACTIVE, not INACTIVE' in client.http.warnings[0]
+    assert info.value.msg == ("monitor 7 ('x'): the API answered OK, but the monitor now reports ACTIVE, not "
+                              "INACTIVE: the change is not confirmed")
+    assert info.value.extra['changed'] is False and info.value.extra['monitor']['status'] == 'ACTIVE'
 
 
 def test_an_error_header_on_the_pause_fails(sim):
