@@ -56,7 +56,7 @@ options:
       - The most Things the listing reads; past it the inventory fails instead of reading on (the listing
         announces no total, so this bounds what an API whose pages never end can cost).
     type: int
-    default: 100000
+    default: 1000000
     version_added: 0.2.0
   hostnames:
     description:

@@ -27,6 +27,7 @@ from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things impo
     _iccid_of,
     _map,
     client_factory,
+    MAX_THINGS,
     list_all_things,
 )
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
@@ -101,6 +102,8 @@ def check_fleet_params(params):
     concurrency = params.get('concurrency')
     if concurrency is None or not 1 <= concurrency <= MAX_CONCURRENCY:
         raise ModuleFailure('concurrency: must be between 1 and %d, found %s' % (MAX_CONCURRENCY, concurrency))
+    if params.get('max_things') is not None and params['max_things'] < 1:
+        raise ModuleFailure('max_things: must be 1 or more, found %s' % params['max_things'])
     raw_defaults = params.get('defaults') or {}
     _unknown_keys(raw_defaults, WISH_KEYS, 'defaults')
     defaults = _wishes(raw_defaults, 'defaults')
@@ -258,7 +261,7 @@ def run_fleet(params, client, check_mode=False, diff=False):
     note = Notes()
     client.auth.token()  # log in once, before any worker thread starts
     listed = {}
-    for thing in list_all_things(client, workers=workers):
+    for thing in list_all_things(client, workers=workers, max_things=params.get('max_things')):
         iccid = _iccid_of(thing)
         if iccid is not None:
             listed.setdefault(iccid, thing)
@@ -338,6 +341,7 @@ FLEET = ModuleDef(
         iccids=dict(type='list', elements='str'),
         defaults=dict(type='dict'),
         concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
+        max_things=dict(type='int', default=MAX_THINGS),
     ),
     run_fleet,
     client_factory=fleet_client,

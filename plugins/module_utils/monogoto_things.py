@@ -32,7 +32,7 @@ from ansible_collections.fleetops.ping.plugins.module_utils.runner import Module
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid, check_imei, check_ip
 
 # The most Things a listing reads before it fails: the listing announces no total, so a bound is needed.
-MAX_THINGS = 100000
+MAX_THINGS = 1000000
 
 
 def client_factory(params, warn):

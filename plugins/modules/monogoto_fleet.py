@@ -111,6 +111,13 @@ options:
       - The rate limiter still applies; with O(max_requests_per_second) set, it bounds the rate whatever this is.
     type: int
     default: 8
+  max_things:
+    description:
+      - The most Things the listing reads; past it the task fails before any write instead of reading on.
+      - The listing announces no total, so this bounds the requests an API whose pages never end can cost, at
+        most O(max_things) / 50 + 1 pages. Raise it for an account of more than a million SIMs.
+    type: int
+    default: 1000000
 extends_documentation_fragment:
   - fleetops.ping.monogoto
   - fleetops.ping.connection

@@ -55,7 +55,7 @@ options:
       - The listing announces no total, so this bounds the requests an API whose pages never end can cost, at
         most O(max_things) / 50 + 1 pages.
     type: int
-    default: 100000
+    default: 1000000
     version_added: 0.2.0
 extends_documentation_fragment:
   - fleetops.ping.monogoto

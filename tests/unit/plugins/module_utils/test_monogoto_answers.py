@@ -53,8 +53,10 @@ def test_an_update_answered_200_without_saying_saved_is_not_a_change(sim):
     sim.hostile('not_success', api='monogoto', method='PUT', path='^/thing/update', times=1)
     result = execute(THING_IMEI, params(sim, THING_IMEI, iccid=VENDOR_ICCID, lock=True))
     assert result['failed'] is True and result['changed'] is False
-    assert result['msg'] == ('PUT /thing/update/: HTTP 200, but the answer does not say the Thing was saved; it '
-                             'says: Thing update queued.')
+    # The shared write path reads the Thing again, and reports what it found: the lock was not saved.
+    assert result['msg'].startswith('ICCID %s: PUT /thing/update/ answered without confirming the change (the answer: '
+                                    'Thing update queued.), and the Thing read again shows LockMasterImei=false'
+                                    % VENDOR_ICCID), result['msg']
     assert thing(sim)['LockMasterImei'] is False  # and indeed it was not saved
 
 
@@ -76,8 +78,19 @@ def test_a_state_change_answered_without_saying_updated_fails(sim):
     sim.hostile('not_success', api='monogoto', method='PUT', path='/state', times=1, body='OK')
     result = execute(THING_STATE, params(sim, THING_STATE, iccid=VENDOR_ICCID, state='SUSPENDED'))
     assert result['failed'] is True and result['changed'] is False
-    assert result['msg'].endswith('but the answer does not say the state was updated; it says: OK')
+    assert result['msg'] == ("ICCID %s: PUT /thing/ThingId_ICCID_%s/state/ answered without confirming the change "
+                             "(the answer: OK), and the Thing read again shows state='ACTIVE', not state='SUSPENDED'"
+                             % (VENDOR_ICCID, VENDOR_ICCID))
     assert thing(sim)['State'] == 'ACTIVE'
+
+
+def test_an_unconfirmed_write_that_did_happen_counts_as_a_change_with_one_warning(sim):
+    sim.hostile('not_success', api='monogoto', method='PUT', path='^/thing/update', times=1, apply=True)
+    warnings = []
+    result = execute(THING_IMEI, params(sim, THING_IMEI, iccid=VENDOR_ICCID, lock=True), warn=warnings.append)
+    assert result.get('failed') is not True and result['changed'] is True, result
+    assert thing(sim)['LockMasterImei'] is True
+    assert len([w for w in warnings if 'confirm' in w]) == 1, warnings
 
 
 # -- paging ----------------------------------------------------------------------------------------
@@ -100,7 +113,7 @@ def test_pages_that_never_end_stop_at_max_things(sim):
 
 
 def test_the_default_bound_of_the_listing():
-    assert MAX_THINGS == 100000
+    assert MAX_THINGS == 1000000
     assert THING_INFO.argument_spec['max_things']['default'] == MAX_THINGS
 
 

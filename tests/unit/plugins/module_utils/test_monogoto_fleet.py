@@ -114,6 +114,7 @@ def test_an_empty_imei_clears_and_repeated_identical_wishes_merge():
      "state='ACTIVE'); give each SIM once, or the same wishes each time" % ICCIDS[0]),
     ({'things': [{'iccid': ICCIDS[0], 'lock': True}], 'concurrency': 0}, 'concurrency: must be between 1 and 32, found 0'),
     ({'things': [{'iccid': ICCIDS[0], 'lock': True}], 'concurrency': 33}, 'concurrency: must be between 1 and 32, found 33'),
+    ({'things': [{'iccid': ICCIDS[0], 'lock': True}], 'max_things': 0}, 'max_things: must be 1 or more, found 0'),
 ])
 def test_bad_input_fails_before_any_request(sim, values, msg):
     result = execute(FLEET, params(sim, **values))
@@ -401,6 +402,16 @@ def test_the_listing_failing_fails_the_task_before_any_write():
     with pytest.raises(ApiError, match='HTTP 500'):
         run_fleet(fake_params(iccids=list(api.things), defaults={'lock': True}), api)
     assert api.calls == []
+
+
+def test_pages_that_never_end_fail_the_task_at_max_things_before_any_write(sim):
+    sim.hostile('endless_pages', api='monogoto', path='^/things$', times=-1)
+    result = execute(FLEET, params(sim, iccids=ICCIDS, defaults={'lock': True}, concurrency=4, max_things=200))
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('GET /things: more than max_things (200) Things, and the listing goes on')
+    listing = [e for e in sim.log() if e['path'].rstrip('/') == '/things']
+    assert len(listing) <= 200 // 50 + 4  # the read-ahead window at most
+    assert writes(sim) == [w for w in writes(sim) if w[1] == '/Auth']  # a login at most, no write
 
 
 def test_a_fleet_already_right_returns_the_summary_and_nothing_per_sim(sim):
