@@ -246,7 +246,7 @@ def test_a_tls_answer_that_trickles_ends_at_the_deadline(tls_trickler):
     http = HttpClient(tls_trickler, timeout=2.0, validate_certs=False, retries=1, time_budget=0,
                       sleep=lambda seconds: None)
     err, elapsed = timed(lambda: http.json('GET', '/things'))
-    assert str(err).startswith('GET /things: read timed out after 2.0s (no complete answer within the 2.0s '
+    assert str(err).startswith('GET /things: read timed out after 2.0s (no complete answer within the 2s '
                                'deadline: HTTP 200 came, its body had not ended)')
     assert http.request_count == 2
     assert elapsed < 2 * 2.0 + 3.0
