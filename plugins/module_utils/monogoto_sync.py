@@ -221,6 +221,8 @@ def write(client, group, wish, thing, before, after, note, stale=''):
         except WriteNotConfirmed as exc:
             return _confirm(client, group, iccid, before, after, exc, note)
         except ApiError as exc:
+            if exc.unsure:
+                return _confirm(client, group, iccid, before, after, exc, note)
             resent = client.http.last_attempts > 1
             if not group.uses_cas or exc.status not in CAS_CONFLICT:
                 raise
@@ -239,10 +241,16 @@ def write(client, group, wish, thing, before, after, note, stale=''):
 
 
 def _confirm(client, group, iccid, before, after, exc, note):
-    """A write whose answer did not confirm it: read again, and count it only when the Thing shows it."""
-    said = exc.found if exc.found not in (None, '') else exc.msg
+    """A write whose answer did not confirm it, or that got no complete answer (``exc.unsure``): read again, and
+    count it only when the Thing shows it."""
     call = '%s %s' % (exc.method, exc.path) if exc.method and exc.path else group.call
-    head = 'ICCID %s: %s answered without confirming the change (the answer: %s)' % (iccid, call, one_line(said, 160))
+    if isinstance(exc, WriteNotConfirmed):
+        said = exc.found if exc.found not in (None, '') else exc.msg
+        head = 'ICCID %s: %s answered without confirming the change (the answer: %s)' % (iccid, call, one_line(said, 160))
+    else:
+        said = exc.msg
+        head = 'ICCID %s: %s got no complete answer, so it may or may not have been carried out (%s)' % (
+            iccid, call, one_line(said, 200))
     try:
         thing, current = group.read(client, iccid)
     except (ApiError, ModuleFailure) as err:

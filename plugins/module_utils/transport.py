@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover - exercised by the module wrapper
 REDACTED = '********'
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
+READ_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 MESSAGE_KEYS = ('message', 'Message', 'error_description', 'error', 'detail', 'Error', 'errors', 'msg')
 MAX_MESSAGE = 300
 SUMMARY_ITEMS = 3
@@ -141,11 +142,16 @@ def redact_text(text, secrets=()):
 
 
 class ApiError(Exception):
-    """A failed API call, already redacted and reduced to one line."""
+    """A failed API call, already redacted and reduced to one line.
 
-    def __init__(self, msg, status=None, method=None, path=None, api_message=None, body=None):
+    ``unsure`` is True for a write that got no complete answer (a timeout or a dropped connection after it was
+    sent) and was not sent again: the API may have carried it out, so a caller that can read the object should.
+    """
+
+    def __init__(self, msg, status=None, method=None, path=None, api_message=None, body=None, unsure=False):
         super(ApiError, self).__init__(msg)
         self.msg = msg
+        self.unsure = unsure
         self.status = status
         self.method = method
         self.path = path
@@ -669,9 +675,13 @@ class HttpClient:
                 gave_up = 'not resent, since the API may have acted on it'
             if delay is None:
                 if isinstance(error, Exception):
+                    # A write whose request may have reached the API: it may have been carried out.
+                    unsure = method not in READ_METHODS and not (kind == 'unprocessed' or _never_sent(error)
+                                                                 or (isinstance(error, DeadlineExceeded) and not error.sent)
+                                                                 or isinstance(error, requests.exceptions.ConnectTimeout))
                     raise ApiError(self.redact('%s %s: %s (%s)%s' % (method, shown_path, reason, one_line(error, 200),
                                                                      '; ' + gave_up if gave_up else '')),
-                                   method=method, path=shown_path)
+                                   method=method, path=shown_path, unsure=unsure)
                 raise self.error_from(method, shown_path, error, note=gave_up)
             self._count(waited=delay, retried='%s %s: %s' % (method, shown_path, reason))
             if delay > 0:

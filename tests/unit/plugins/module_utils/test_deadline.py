@@ -91,6 +91,20 @@ def test_a_write_that_may_have_reached_the_server_is_not_resent(sim):
     assert elapsed < 0.5 + 2.0
 
 
+def test_a_write_without_a_complete_answer_is_marked_unsure_a_read_is_not(sim):
+    http = client(sim, retries=0)
+    headers = login(http)
+    sim.hostile('trickle_headers', api='monogoto', path='^/thing/update', times=-1)
+    err, _elapsed = timed(lambda: http.request('PUT', '/thing/update/', json_body={'ThingId': 'x'}, headers=headers))
+    assert err.unsure is True and err.method == 'PUT'
+    sim.hostile('trickle_headers', api='monogoto', path='^/things$', times=-1)
+    err, _elapsed = timed(lambda: http.json('GET', '/things', headers=headers))
+    assert err.unsure is False
+    refused = HttpClient('http://127.0.0.1:9', timeout=0.5, retries=0, time_budget=0)
+    err, _elapsed = timed(lambda: refused.request('PUT', '/thing/update/', json_body={}))
+    assert err.unsure is False  # nothing reached a server
+
+
 def test_transient_retries_stop_when_the_time_budget_runs_out(sim):
     http = client(sim, time_budget=1.6)
     headers = login(http)

@@ -160,6 +160,40 @@ def test_unconfirmed_write_whose_check_cannot_be_read_fails_saying_both():
                                   'Unavailable: busy' % TID)
 
 
+def no_answer(path='/thing/update/'):
+    """A write that timed out after it was sent and was not sent again: the API may have carried it out."""
+    return ApiError('PUT %s: read timed out after 5.0s (no complete answer within the 5s deadline: the headers had '
+                    'not all come); gave up after 2 attempt(s) in 9.1 s (retry_time_budget 10 s)' % path,
+                    method='PUT', path=path, unsure=True)
+
+
+@pytest.mark.parametrize('applied', [True, False])
+def test_a_write_without_a_complete_answer_is_judged_by_reading_the_thing_again(applied):
+    api = FakeApi()
+    api.faults.append((no_answer(), applied))
+    warnings = []
+    result = execute(FakeDef(THING_IMEI, api), imei_params(), warn=warnings.append)
+    assert api.calls == ['GET thing', 'PUT update', 'GET thing']
+    head = ('ICCID %s: PUT /thing/update/ got no complete answer, so it may or may not have been carried out '
+            '(PUT /thing/update/: read timed out after 5.0s' % ICCID)
+    if applied:
+        assert result['changed'] is True and 'failed' not in result
+        assert len(warnings) == 1 and warnings[0].startswith(head) and warnings[0].endswith('; the Thing read again '
+                                                                                          'shows it made')
+    else:
+        assert result['failed'] is True and result['changed'] is False
+        assert result['msg'].startswith(head) and ', and the Thing read again shows LockMasterImei=false' in result['msg']
+
+
+def test_a_write_refused_before_it_was_sent_is_not_read_again():
+    api = FakeApi()
+    api.faults.append((ApiError('PUT /thing/update/: HTTP 400 Bad Request: Invalid input data', status=400,
+                                method='PUT', path='/thing/update/'), False))
+    result = execute(FakeDef(THING_IMEI, api), imei_params())
+    assert result['failed'] is True and 'HTTP 400' in result['msg']
+    assert api.calls == ['GET thing', 'PUT update']
+
+
 def test_unconfirmed_state_that_the_api_shows_counts():
     api = FakeApi()
     api.faults.append((unconfirmed('/thing/%s/state/' % TID, 'OK'), True))
