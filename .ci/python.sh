@@ -78,7 +78,10 @@ done
 
 if [ -z "$archive" ]; then
   # No archive answered: a build made earlier still serves.
-  newest=$(ls -1d "$cache"/[0-9]* 2>/dev/null | grep -v '\.log$' | sort -V | tail -1 || true)
+  newest=
+  for prefix in "$cache"/[0-9]*; do
+    [ -d "$prefix" ] && usable "$prefix" >/dev/null && newest=$(printf '%s\n' "$newest" "$prefix" | sort -V | tail -1)
+  done
   if [ -n "$newest" ] && python=$(usable "$newest"); then
     say "no apt source serves dists/$suite/main/source/Sources.xz; using the cached build $python"
     echo "$python"
@@ -95,8 +98,9 @@ directory=$(sed -n 's/^Directory: //p' "$work/paragraph")
 debian_version=$(sed -n 's/^Version: //p' "$work/paragraph")
 read -r sha256 size tarball < <(awk '/^Checksums-Sha256:/ { on = 1; next } on && /^ / { if ($3 ~ /\.orig\.tar\.xz$/) { print $1, $2, $3; exit } next } { on = 0 }' \
   "$work/paragraph") || true
-[ -n "${tarball:-}" ] && [ -n "$directory" ] \
-  || fail "$package $debian_version in $archive's $suite index names no *.orig.tar.xz with a SHA-256 (paragraph: $(tr '\n' ' ' <"$work/paragraph" | cut -c1-300))"
+if [ -z "${tarball:-}" ] || [ -z "$directory" ]; then
+  fail "$package $debian_version in $archive's $suite index names no *.orig.tar.xz with a SHA-256 (paragraph: $(tr '\n' ' ' <"$work/paragraph" | cut -c1-300))"
+fi
 version=${tarball#"${package}"_}
 version=${version%.orig.tar.xz}
 [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "cannot read an upstream version from $tarball"
@@ -118,16 +122,11 @@ echo "$sha256  $work/$tarball" | sha256sum -c --quiet - >&2 \
 [ "$(stat -c %s "$work/$tarball")" = "$size" ] || fail "$tarball is not the $size bytes that the index gives"
 mkdir -p "$cache/src-$version"
 tar -xJf "$work/$tarball" -C "$cache/src-$version" --strip-components=1
-build() {
-  cd "$cache/src-$version"
-  ./configure --prefix="$prefix"
-  make -j2
-  make install
-}
-if ! (build) >"$log" 2>&1; then
+if ! (cd "$cache/src-$version" && ./configure --prefix="$prefix" && make -j2 && make install) >"$log" 2>&1; then
   say "the build of Python $version failed after ${SECONDS}s; the end of $log:"
   tail -n 40 "$log" >&2
-  exit 1
+  rm -rf "$cache/src-$version"
+  fail "Python $version could not be built from $tarball (see above; nothing was cached)"
 fi
 python=$prefix/bin/python${version%.*}
 missing=()
