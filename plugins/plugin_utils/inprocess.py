@@ -34,6 +34,7 @@ import os
 import tempfile
 import time
 
+from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
@@ -101,6 +102,18 @@ def note_write(key, when=None):
     except (IOError, OSError):
         return False
     return True
+
+
+def injects_invocation(task_vars=None):
+    """Whether the module path's result carries ``invocation`` for this task, so that the in-process one does too.
+
+    Up to ansible-core 2.20 every module adds it (and the strategy drops it from registered results). From 2.21
+    on, a module adds it only when ``INJECT_INVOCATION`` is set, which the action plugin reads with the task's
+    variables (``ansible_inject_invocation``) as ansible-core's ``_execute_module`` does.
+    """
+    if 'INJECT_INVOCATION' not in C.config.get_configuration_definitions():
+        return True
+    return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars or {}))
 
 
 def _iccid(value):
@@ -193,7 +206,7 @@ class InProcessAction(ActionBase):
         if self.in_process_reason() is not None:
             result.update(self._execute_module(module_args=args, task_vars=task_vars))
         else:
-            result.update(self.run_in_process(args))
+            result.update(self.run_in_process(args, task_vars))
         if self.READING is not None:
             self.record_write(args, result, keys)
         return result
@@ -249,7 +262,7 @@ class InProcessAction(ActionBase):
                 env.update(entry)
         return env
 
-    def run_in_process(self, args=None):
+    def run_in_process(self, args=None, task_vars=None):
         defn = self.MODULE
         args = dict(self._task.args if args is None else args)
         kwargs = defn.module_kwargs()
@@ -278,7 +291,8 @@ class InProcessAction(ActionBase):
             else:
                 result = runner.execute(defn, params, check_mode=bool(self._play_context.check_mode),
                                         diff=bool(self._play_context.diff), warn=warnings.append)
-        result.setdefault('invocation', {'module_args': params})
+        if injects_invocation(task_vars):
+            result.setdefault('invocation', {'module_args': params})
         if warnings:
             result['warnings'] = warnings
         deprecations = [dict(d) for d in validation._deprecations]
