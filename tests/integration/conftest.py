@@ -51,8 +51,9 @@ def ansible_deprecations(request, monkeypatch, tmp_path_factory):
 
     def run(*popenargs, **kwargs):
         cmd = popenargs[0] if popenargs else kwargs.get('args')
+        check = kwargs.pop('check', False)
         if not is_ansible(cmd):
-            return real_run(*popenargs, **kwargs)
+            return real_run(*popenargs, check=check, **kwargs)
         env = dict(os.environ if kwargs.get('env') is None else kwargs['env'])
         env.update(deprecations.ENV)
         log = env.get(deprecations.LOG_PATH_VAR)
@@ -63,7 +64,7 @@ def ansible_deprecations(request, monkeypatch, tmp_path_factory):
             env[deprecations.LOG_PATH_VAR] = log
         offset = os.path.getsize(log) if os.path.exists(log) else 0
         kwargs['env'] = env
-        proc = real_run(*popenargs, **kwargs)
+        proc = real_run(*popenargs, check=check, **kwargs)
         text = ''
         if os.path.exists(log):
             with open(log, 'r', encoding='utf-8', errors='replace') as handle:

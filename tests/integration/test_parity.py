@@ -83,8 +83,8 @@ def run(playbook, mode, url, coll_path, tmp_path, inject=False):
     return json.loads(out.read_text()), proc.stdout
 
 
-CASES = [(p, False) for p in PARITY] + [(p, True) for p in PARITY
-                                         if HAS_INJECT_INVOCATION and os.path.basename(p) == INJECT_PLAYBOOK]
+CASES = [(p, False) for p in PARITY]
+CASES += [(p, True) for p in PARITY if HAS_INJECT_INVOCATION and os.path.basename(p) == INJECT_PLAYBOOK]
 
 
 @pytest.mark.parametrize('playbook, inject', CASES,

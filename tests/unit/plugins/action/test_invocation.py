@@ -17,8 +17,8 @@ import pytest
 
 from ansible_collections.fleetops.ping.plugins.module_utils import pingpl_modules as pm
 from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import injects_invocation
-from ansible_collections.fleetops.ping.tests.unit.plugins.action.parity_helpers import (ASKS_FOR_INVOCATION, as_module,
-                                                                                       in_process)
+from ansible_collections.fleetops.ping.tests.unit.plugins.action.parity_helpers import (
+    ASKS_FOR_INVOCATION, as_module, in_process)
 from ansible_collections.fleetops.ping.tests.simulator.pingpl import PINGPL_KEY
 
 NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
