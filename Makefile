@@ -47,7 +47,7 @@ integration: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --durations=10 tests/integration
 
 lint: collection
-	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD)/collection $(BIN)/ansible-lint --profile production --offline
+	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD)/collection $(BIN)/ansible-lint --profile production --offline
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
