@@ -11,8 +11,9 @@ equal, apart from the keys only one path adds. Secrets must be masked on both pa
 
 Neither path's registered results carry ``invocation`` by default: ansible-core 2.20 and older drop it from
 registered results, and from 2.21 on a module adds it only with ``INJECT_INVOCATION``. On a release that has
-that setting, the Monogoto playbook runs once more with ``ANSIBLE_INJECT_INVOCATION=1``: both paths must then
-carry it, equal, with every secret option masked (the unit parity tests check the same of every API's modules).
+that setting, the Monogoto playbook, and every playbook that looks at ``invocation`` itself, runs once more with
+``ANSIBLE_INJECT_INVOCATION=1``: both paths must then carry it, equal, with every secret option masked (the unit
+parity tests check the same of every API's modules).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -83,8 +84,15 @@ def run(playbook, mode, url, coll_path, tmp_path, inject=False):
     return json.loads(out.read_text()), proc.stdout
 
 
+def reads_invocation(playbook):
+    """True when the playbook asserts something of ``invocation``: it needs INJECT_INVOCATION to mean anything."""
+    with open(playbook, encoding='utf-8') as handle:
+        return '.invocation' in handle.read()
+
+
 CASES = [(p, False) for p in PARITY]
-CASES += [(p, True) for p in PARITY if HAS_INJECT_INVOCATION and os.path.basename(p) == INJECT_PLAYBOOK]
+CASES += [(p, True) for p in PARITY
+          if HAS_INJECT_INVOCATION and (os.path.basename(p) == INJECT_PLAYBOOK or reads_invocation(p))]
 
 
 @pytest.mark.parametrize('playbook, inject', CASES,
