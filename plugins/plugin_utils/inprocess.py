@@ -116,6 +116,13 @@ def injects_invocation(task_vars=None):
     return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars or {}))
 
 
+def invocation_as_modules_do(result, task_vars=None):
+    """An in-process result (which always has ``invocation``) without it where a module's would not have it."""
+    if not injects_invocation(task_vars):
+        result.pop('invocation', None)
+    return result
+
+
 def _iccid(value):
     try:
         return check_iccid(value)
@@ -206,7 +213,7 @@ class InProcessAction(ActionBase):
         if self.in_process_reason() is not None:
             result.update(self._execute_module(module_args=args, task_vars=task_vars))
         else:
-            result.update(self.run_in_process(args, task_vars))
+            result.update(invocation_as_modules_do(self.run_in_process(args), task_vars))
         if self.READING is not None:
             self.record_write(args, result, keys)
         return result
@@ -262,7 +269,7 @@ class InProcessAction(ActionBase):
                 env.update(entry)
         return env
 
-    def run_in_process(self, args=None, task_vars=None):
+    def run_in_process(self, args=None):
         defn = self.MODULE
         args = dict(self._task.args if args is None else args)
         kwargs = defn.module_kwargs()
@@ -291,8 +298,7 @@ class InProcessAction(ActionBase):
             else:
                 result = runner.execute(defn, params, check_mode=bool(self._play_context.check_mode),
                                         diff=bool(self._play_context.diff), warn=warnings.append)
-        if injects_invocation(task_vars):
-            result.setdefault('invocation', {'module_args': params})
+        result.setdefault('invocation', {'module_args': params})
         if warnings:
             result['warnings'] = warnings
         deprecations = [dict(d) for d in validation._deprecations]

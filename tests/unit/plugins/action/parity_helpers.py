@@ -15,7 +15,7 @@ import sys
 from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.fleetops.ping.plugins.module_utils import runner as _runner
-from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import InProcessAction
+from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import InProcessAction, invocation_as_modules_do
 
 # .../<root>/ansible_collections/fleetops/ping/plugins/module_utils/runner.py -> <root>
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_runner.__file__), *(['..'] * 5)))
@@ -61,7 +61,7 @@ def in_process(defn, args, check_mode=False, diff=False, invocation=True):
     action._play_context = Ctx()
     action._play_context.check_mode = check_mode
     action._play_context.diff = diff
-    return action.run_in_process(task_vars={'ansible_inject_invocation': invocation})
+    return invocation_as_modules_do(action.run_in_process(), {'ansible_inject_invocation': invocation})
 
 
 def normalized(result, volatile):

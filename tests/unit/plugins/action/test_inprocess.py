@@ -73,7 +73,7 @@ def test_validation_failure_is_reported_like_the_module_and_masks_secrets(monkey
     for name in ('MONOGOTO_TOKEN', 'MONOGOTO_USERNAME', 'MONOGOTO_PASSWORD'):
         monkeypatch.delenv(name, raising=False)
     result = action(args={'iccid': '8912372646888991', 'state': 'RETIRED', 'password': 'hunter2-secret',
-                          'username': 'u'}).run_in_process(task_vars={'ansible_inject_invocation': True})
+                          'username': 'u'}).run_in_process()
     assert result['failed'] is True
     assert result['msg'] == 'value of state must be one of: ACTIVE, SUSPENDED, got: RETIRED'
     assert result['invocation']['module_args']['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
