@@ -1,19 +1,34 @@
 # fleetops.ping: the two commands README.md gives are `make demo` and `make test`.
+# The tool chain (.venv, requirements-dev.txt: ansible-core 2.21) runs on Python 3.13, which .ci/python.sh
+# builds from Debian's source on first use and caches in ~/.cache/fleetops-ping-ci (once per machine).
+# PYTHON (3.11, the machine's own) makes the venv of the oldest ansible-core that meta/runtime.yml claims.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 BUILD  := build
+pyver   = $(shell $(1)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 COLL   := $(BUILD)/collection/ansible_collections/fleetops/ping
 SHELL  := /bin/bash
 
 .PHONY: demo test venv collection sanity units integration lint changelog-lint bench bench-listing clean
 
+# A venv on the cached Python 3.13 (built first if it is not cached yet): make_venv DIR REQUIREMENTS
+define make_venv
+	rm -rf $(1)
+	py=$$(.ci/python.sh) && "$$py" -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check -r $(2)
+endef
+
 $(BIN)/ansible-playbook: requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(call make_venv,$(VENV),requirements-dev.txt)
 	touch $@
 
 venv: $(BIN)/ansible-playbook
+
+# Python 3.13 from Debian's source, cached (.ci/python.sh); prints where it is.
+.PHONY: python
+python:
+	.ci/python.sh
 
 # A copy of the collection at an ansible_collections/<namespace>/<name> path, as ansible-test needs.
 collection: venv
@@ -26,19 +41,38 @@ sanity: collection
 	.ci/sanity.sh $(CURDIR)/$(BIN) $(COLL)
 
 units: collection
-	cd $(COLL) && $(CURDIR)/$(BIN)/ansible-test units --venv --python 3.11 --color no
+	cd $(COLL) && PATH=$(CURDIR)/$(BIN):$$PATH $(CURDIR)/$(BIN)/ansible-test units --venv --python $(call pyver,$(BIN)) --color no
 
 integration: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --durations=10 tests/integration
 
-lint: venv
-	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD)/collection $(BIN)/ansible-lint --profile production --offline
+lint: collection
+	PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD)/collection $(BIN)/ansible-lint --profile production --offline
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
-test: sanity units integration lint changelog-lint oldest-core release-check
-	@echo "make test: sanity, units, integration, lint, changelog lint, oldest ansible-core and release checks all passed"
+# The legs of make test, one after the other, each timed: Python 3.13 (built or cached), the tool chain's venv,
+# everything on ansible-core 2.21, ansible-test sanity on 2.20, the oldest ansible-core leg, the release checks.
+TEST_LEGS := python venv sanity units integration lint changelog-lint sanity-2.20 oldest-core release-check
+test:
+	@set -e; total=$$(date +%s); \
+	for leg in $(TEST_LEGS); do \
+	  start=$$(date +%s); echo "make test: $$leg"; \
+	  $(MAKE) --no-print-directory $$leg; \
+	  echo "make test: $$leg passed ($$(( $$(date +%s) - start ))s)"; \
+	done; \
+	echo "make test: $(TEST_LEGS) all passed ($$(( $$(date +%s) - total ))s)"
+
+# ansible-test ships with ansible-core, so sanity runs per release: 2.20 too, in its own venv on Python 3.13.
+CORE220_VENV := $(BUILD)/venv-core-2.20
+$(CORE220_VENV)/bin/ansible-test: .ci/requirements-sanity-2.20.txt
+	$(call make_venv,$(CORE220_VENV),.ci/requirements-sanity-2.20.txt)
+	touch $@
+
+.PHONY: sanity-2.20
+sanity-2.20: collection $(CORE220_VENV)/bin/ansible-test
+	.ci/sanity.sh $(CURDIR)/$(CORE220_VENV)/bin $(COLL)
 
 # The oldest ansible-core that meta/runtime.yml claims, in its own venv (requirements-oldest-core.txt).
 OLDEST_VENV := $(BUILD)/venv-oldest-core
@@ -55,9 +89,7 @@ oldest-core: $(OLDEST_VENV)/bin/ansible-playbook
 # Release tools in their own venv (requirements-release.txt): galaxy-importer pins its own ansible-lint range.
 RELEASE_VENV := $(BUILD)/venv-release
 $(RELEASE_VENV)/bin/ansible-builder: requirements-release.txt
-	rm -rf $(RELEASE_VENV)
-	$(PYTHON) -m venv $(RELEASE_VENV)
-	$(RELEASE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-release.txt
+	$(call make_venv,$(RELEASE_VENV),requirements-release.txt)
 	touch $@
 
 .PHONY: release-check

@@ -35,6 +35,7 @@ import os
 import tempfile
 import time
 
+from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
@@ -102,6 +103,25 @@ def note_write(key, when=None):
     except (IOError, OSError):
         return False
     return True
+
+
+def injects_invocation(task_vars=None):
+    """Whether the module path's result carries ``invocation`` for this task, so that the in-process one does too.
+
+    Up to ansible-core 2.20 every module adds it (and the strategy drops it from registered results). From 2.21
+    on, a module adds it only when ``INJECT_INVOCATION`` is set, which the action plugin reads with the task's
+    variables (``ansible_inject_invocation``) as ansible-core's ``_execute_module`` does.
+    """
+    if 'INJECT_INVOCATION' not in C.config.get_configuration_definitions():
+        return True
+    return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars or {}))
+
+
+def invocation_as_modules_do(result, task_vars=None):
+    """An in-process result (which always has ``invocation``) without it where a module's would not have it."""
+    if not injects_invocation(task_vars):
+        result.pop('invocation', None)
+    return result
 
 
 def _iccid(value):
@@ -194,7 +214,7 @@ class InProcessAction(ActionBase):
         if self.in_process_reason() is not None:
             result.update(self._execute_module(module_args=args, task_vars=task_vars))
         else:
-            result.update(self.run_in_process(args))
+            result.update(invocation_as_modules_do(self.run_in_process(args), task_vars))
         if self.READING is not None:
             self.record_write(args, result, keys)
         return result

@@ -8,6 +8,12 @@ input, unsupported options, API errors, retries with warnings, no_log options) o
 running the logic in-process and once with FLEETOPS_PING_IN_PROCESS=0, which executes the real module.
 The simulator is reset at the start of each run and is deterministic, so the registered results must be
 equal, apart from the keys only one path adds. Secrets must be masked on both paths.
+
+Neither path's registered results carry ``invocation`` by default: ansible-core 2.20 and older drop it from
+registered results, and from 2.21 on a module adds it only with ``INJECT_INVOCATION``. On a release that has
+that setting, the Monogoto playbook, and every playbook that looks at ``invocation`` itself, runs once more with
+``ANSIBLE_INJECT_INVOCATION=1``: both paths must then carry it, equal, with every secret option masked (the unit
+parity tests check the same of every API's modules).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +27,7 @@ import re
 import subprocess
 
 import pytest
+from ansible.module_utils.common.parameters import PASS_VARS
 
 from test_playbooks import BIN, HERE, sim_secrets, simulator  # noqa: F401 pylint: disable=unused-import
 
@@ -31,6 +38,10 @@ PATH_ONLY_KEYS = frozenset(('_ansible_parsed', '_ansible_no_log', '_ansible_verb
 # When an inventory reading was taken, and how old it was when each path looked at it: each run has its own clock.
 CLOCK_KEYS = frozenset(('read_at', 'age_s'))
 NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+SECRET_OPTIONS = ('password', 'token', 'client_secret', 'access_token')
+# ansible-core 2.21 and newer: modules add ``invocation`` only when INJECT_INVOCATION asks for it.
+HAS_INJECT_INVOCATION = 'inject_invocation' in PASS_VARS
+INJECT_PLAYBOOK = 'monogoto.yml'
 
 
 # Seconds waited depend on timing: compared as present, not by value (requests and throttles must agree).
@@ -48,7 +59,7 @@ def normalize(value, key=None):
     return value
 
 
-def run(playbook, mode, url, coll_path, tmp_path):
+def run(playbook, mode, url, coll_path, tmp_path, inject=False):
     out = tmp_path / ('%s.json' % mode)
     env = dict(os.environ)
     for name in list(env):
@@ -62,6 +73,9 @@ def run(playbook, mode, url, coll_path, tmp_path):
         'FLEETOPS_PING_CACHE_DIR': str(tmp_path / ('cache-' + mode)),
         'FLEETOPS_PING_IN_PROCESS': '1' if mode == 'in_process' else '0',
     })
+    env.pop('ANSIBLE_INJECT_INVOCATION', None)
+    if inject:
+        env['ANSIBLE_INJECT_INVOCATION'] = '1'
     proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', os.path.join(HERE, 'inventory.ini'),
                            playbook, '-e', 'sim_url=' + url, '-e', 'parity_out=' + str(out), '-vvvv'],
                           cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -70,11 +84,23 @@ def run(playbook, mode, url, coll_path, tmp_path):
     return json.loads(out.read_text()), proc.stdout
 
 
-@pytest.mark.parametrize('playbook', PARITY, ids=[os.path.basename(p)[:-4] for p in PARITY])
-def test_parity(simulator, playbook, tmp_path):  # noqa: F811 pylint: disable=redefined-outer-name
+def reads_invocation(playbook):
+    """True when the playbook asserts something of ``invocation``: it needs INJECT_INVOCATION to mean anything."""
+    with open(playbook, encoding='utf-8') as handle:
+        return '.invocation' in handle.read()
+
+
+CASES = [(p, False) for p in PARITY]
+CASES += [(p, True) for p in PARITY
+          if HAS_INJECT_INVOCATION and (os.path.basename(p) == INJECT_PLAYBOOK or reads_invocation(p))]
+
+
+@pytest.mark.parametrize('playbook, inject', CASES,
+                         ids=[os.path.basename(p)[:-4] + ('-inject_invocation' if i else '') for p, i in CASES])
+def test_parity(simulator, playbook, inject, tmp_path):  # noqa: F811 pylint: disable=redefined-outer-name
     url, coll_path = simulator
-    in_process, out_a = run(playbook, 'in_process', url, coll_path, tmp_path)
-    module, out_b = run(playbook, 'module', url, coll_path, tmp_path)
+    in_process, out_a = run(playbook, 'in_process', url, coll_path, tmp_path, inject)
+    module, out_b = run(playbook, 'module', url, coll_path, tmp_path, inject)
     assert sorted(in_process) == sorted(module)
     for name in sorted(in_process):
         assert normalize(in_process[name]) == normalize(module[name]), 'task %r differs between the paths' % name
@@ -83,7 +109,16 @@ def test_parity(simulator, playbook, tmp_path):  # noqa: F811 pylint: disable=re
         assert not [s for s in secrets if s in text], 'a secret was not masked'
     for results in (in_process, module):
         for name, result in results.items():
-            args = result.get('invocation', {}).get('module_args', {})
-            for option in ('password', 'token', 'client_secret', 'access_token'):
+            if not inject:
+                assert 'invocation' not in result, '%s: a registered result carries invocation' % name
+                continue
+            if 'changed' not in result and 'failed' not in result:
+                continue  # not a task's result (the playbook's own summary of the request log)
+            args = result['invocation']['module_args']
+            for option in SECRET_OPTIONS:
                 if args.get(option) is not None:
                     assert args[option] == NO_LOG_MASK, '%s: %s is not masked' % (name, option)
+    if inject:
+        masked = [n for n, r in in_process.items() for o in SECRET_OPTIONS
+                  if r.get('invocation', {}).get('module_args', {}).get(o) == NO_LOG_MASK]
+        assert masked, 'no task of %s gave a secret option: the masking went unchecked' % os.path.basename(playbook)

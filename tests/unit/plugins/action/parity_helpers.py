@@ -12,8 +12,10 @@ import os
 import subprocess
 import sys
 
+from ansible.module_utils.common.parameters import PASS_VARS
+
 from ansible_collections.fleetops.ping.plugins.module_utils import runner as _runner
-from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import InProcessAction
+from ansible_collections.fleetops.ping.plugins.plugin_utils.inprocess import InProcessAction, invocation_as_modules_do
 
 # .../<root>/ansible_collections/fleetops/ping/plugins/module_utils/runner.py -> <root>
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_runner.__file__), *(['..'] * 5)))
@@ -21,10 +23,20 @@ MODULES = os.path.join(COLLECTIONS_ROOT, 'ansible_collections', 'fleetops', 'pin
 API_ENV_PREFIXES = ('MONOGOTO_', 'PINGPL_', 'PINGASSET_')
 
 
-def as_module(name, args, check_mode=False, diff=False):
-    """The module's own result, from a real module process (environment credentials removed)."""
+# ansible-core 2.21 and newer add ``invocation`` to a module's result only when asked to (INJECT_INVOCATION);
+# older ones always add it, and know no such argument.
+ASKS_FOR_INVOCATION = 'inject_invocation' in PASS_VARS
+
+
+def as_module(name, args, check_mode=False, diff=False, invocation=True):
+    """The module's own result, from a real module process (environment credentials removed).
+
+    ``invocation``: ask for the ``invocation`` key as INJECT_INVOCATION does, on the releases that need asking.
+    """
     payload = dict(args)
     payload.update({'_ansible_check_mode': check_mode, '_ansible_diff': diff, '_ansible_no_log': False})
+    if ASKS_FOR_INVOCATION:
+        payload['_ansible_inject_invocation'] = invocation
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(API_ENV_PREFIXES))
     env['PYTHONPATH'] = COLLECTIONS_ROOT + os.pathsep + env.get('PYTHONPATH', '')
     proc = subprocess.run([sys.executable, os.path.join(MODULES, name + '.py')],
@@ -33,8 +45,8 @@ def as_module(name, args, check_mode=False, diff=False):
     return json.loads(proc.stdout)
 
 
-def in_process(defn, args, check_mode=False, diff=False):
-    """What the action plugin does, without a task around it."""
+def in_process(defn, args, check_mode=False, diff=False, invocation=True):
+    """What the action plugin does, without a task around it (``invocation`` as for :func:`as_module`)."""
     action = InProcessAction.__new__(InProcessAction)
     action.MODULE = defn
 
@@ -49,7 +61,7 @@ def in_process(defn, args, check_mode=False, diff=False):
     action._play_context = Ctx()
     action._play_context.check_mode = check_mode
     action._play_context.diff = diff
-    return action.run_in_process()
+    return invocation_as_modules_do(action.run_in_process(), {'ansible_inject_invocation': invocation})
 
 
 def normalized(result, volatile):

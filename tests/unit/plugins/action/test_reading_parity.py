@@ -53,7 +53,8 @@ def run_action(name, defn, kind, args, task_vars, mode, check_mode=False):
         sent.append(module_args)
         return as_module(name, module_args, check_mode=check_mode, diff=True)
     plugin._execute_module = execute_module
-    result = plugin.run(task_vars=task_vars)
+    # Both paths return invocation (INJECT_INVOCATION, ansible-core 2.21 and newer): a test below reads it.
+    result = plugin.run(task_vars=dict(task_vars or {}, ansible_inject_invocation=True))
     assert (len(sent) == 1) is (mode == 'module')
     return result
 
