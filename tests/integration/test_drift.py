@@ -120,26 +120,33 @@ def drift_on_purpose(url):
     assert [things['ThingId_ICCID_' + i]['LockMasterImei'] for i in UNLOCKED] == [False, False]
 
 
-def run_demo(url, coll_path, tmp_path, name, check=False, gate=True, extra_env=None):
-    env = dict(os.environ)
-    for key in list(env):
-        if key.startswith(('MONOGOTO_', 'PINGPL_', 'PINGASSET_', 'FLEETOPS_PING_', 'GITHUB_')):
-            del env[key]
+def ansible_env(coll_path, cache_dir, report_dir=None, extra=None):
+    """The environment of an ansible-playbook run: none of the caller's API or collection settings, the gate on
+    (reports in ``report_dir``) when a report directory is given."""
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(('MONOGOTO_', 'PINGPL_', 'PINGASSET_', 'FLEETOPS_PING_', 'GITHUB_')))
     env.update({
         'ANSIBLE_COLLECTIONS_PATH': coll_path,
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_FORCE_COLOR': '0',
         'ANSIBLE_RETRY_FILES_ENABLED': '0',
-        'FLEETOPS_PING_CACHE_DIR': str(tmp_path / ('cache-' + name)),
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'FLEETOPS_PING_CACHE_DIR': str(cache_dir),
     })
-    report_dir = tmp_path / ('reports-' + name)
-    if gate:
+    if report_dir is not None:
         env.update({
             'ANSIBLE_CALLBACKS_ENABLED': 'fleetops.ping.drift',
             'FLEETOPS_PING_DRIFT_DIR': str(report_dir),
             'FLEETOPS_PING_DRIFT_EXIT_CODE': str(DRIFT_STATUS),
         })
-    env.update(extra_env or {})
+    env.update(extra or {})
+    return env
+
+
+def run_demo(url, coll_path, tmp_path, name, check=False, gate=True, extra_env=None):
+    report_dir = tmp_path / ('reports-' + name)
+    env = ansible_env(coll_path, tmp_path / ('cache-' + name), report_dir if gate else None, extra_env)
     cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, PLAYBOOK, '-e', 'sim_url=' + url]
     if check:
         cmd += ['--check', '--diff']
@@ -324,19 +331,8 @@ def run_fleet_gate(tmp_path, name, n_failed=0, diff=True):
         (work / 'library').mkdir(parents=True)
         (work / 'library' / 'fake_fleet.py').write_text(FLEET_MODULE, encoding='utf-8')
         (work / 'fleet.yml').write_text(FLEET_PLAY, encoding='utf-8')
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ANSIBLE_', 'FLEETOPS_PING_', 'GITHUB_')))
     report_dir = tmp_path / ('reports-' + name)
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': collections_path(str(tmp_path / ('coll-' + name))),
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_RETRY_FILES_ENABLED': '0',
-        'ANSIBLE_LOCALHOST_WARNING': '0',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-        'ANSIBLE_CALLBACKS_ENABLED': 'fleetops.ping.drift',
-        'FLEETOPS_PING_DRIFT_DIR': str(report_dir),
-        'FLEETOPS_PING_DRIFT_EXIT_CODE': str(DRIFT_STATUS),
-        'FLEETOPS_PING_CACHE_DIR': str(tmp_path / 'cache'),
-    })
+    env = ansible_env(collections_path(str(tmp_path / ('coll-' + name))), tmp_path / 'cache', report_dir)
     cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', 'fleet.yml', '--check',
            '-e', 'n_changed=%d n_failed=%d ansible_python_interpreter=%s' % (FLEET_SIMS, n_failed, sys.executable)]
     if diff:
@@ -404,22 +400,9 @@ NOT_IN_ACCOUNT = '8944500199999999994'
 
 
 def run_fleet_play(url, coll_path, tmp_path, name, mode, iccids, check=False, gate=True):
-    env = dict((k, v) for k, v in os.environ.items()
-               if not k.startswith(('MONOGOTO_', 'PINGPL_', 'PINGASSET_', 'FLEETOPS_PING_', 'GITHUB_')))
     report_dir = tmp_path / ('reports-' + name)
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': coll_path,
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_FORCE_COLOR': '0',
-        'ANSIBLE_RETRY_FILES_ENABLED': '0',
-        'ANSIBLE_LOCALHOST_WARNING': '0',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-        'FLEETOPS_PING_CACHE_DIR': str(tmp_path / 'cache'),
-        'FLEETOPS_PING_IN_PROCESS': '1' if mode == 'in_process' else '0',
-    })
-    if gate:
-        env.update({'ANSIBLE_CALLBACKS_ENABLED': 'fleetops.ping.drift', 'FLEETOPS_PING_DRIFT_DIR': str(report_dir),
-                    'FLEETOPS_PING_DRIFT_EXIT_CODE': str(DRIFT_STATUS)})
+    env = ansible_env(coll_path, tmp_path / 'cache', report_dir if gate else None,
+                      {'FLEETOPS_PING_IN_PROCESS': '1' if mode == 'in_process' else '0'})
     extra = tmp_path / ('vars-%s.json' % name)
     extra.write_text(json.dumps({'sim_url': url, 'fleet_iccids': iccids}), encoding='utf-8')
     cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', FLEET_GATE_PLAY,
