@@ -35,8 +35,9 @@ PARITY = sorted(glob.glob(os.path.join(HERE, 'parity', '*.yml')))
 # Keys that only the module path adds, or that name the execution path.
 PATH_ONLY_KEYS = frozenset(('_ansible_parsed', '_ansible_no_log', '_ansible_verbose_always', 'exception',
                             'module_stderr', 'module_stdout'))
-# When an inventory reading was taken, and how old it was when each path looked at it: each run has its own clock.
-CLOCK_KEYS = frozenset(('read_at', 'age_s'))
+# When an inventory reading was taken, when its age was judged (the start of each run) and how old it was then:
+# each run has its own clock.
+CLOCK_KEYS = frozenset(('read_at', 'judged_at', 'age_s'))
 NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 SECRET_OPTIONS = ('password', 'token', 'client_secret', 'access_token')
 # ansible-core 2.21 and newer: modules add ``invocation`` only when INJECT_INVOCATION asks for it.
