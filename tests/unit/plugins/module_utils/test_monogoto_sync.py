@@ -178,8 +178,8 @@ def test_a_write_without_a_complete_answer_is_judged_by_reading_the_thing_again(
             '(PUT /thing/update/: read timed out after 5.0s' % ICCID)
     if applied:
         assert result['changed'] is True and 'failed' not in result
-        assert len(warnings) == 1 and warnings[0].startswith(head) and warnings[0].endswith('; the Thing read again '
-                                                                                          'shows it made')
+        assert len(warnings) == 1 and warnings[0].startswith(head)
+        assert warnings[0].endswith('; the Thing read again shows it made')
     else:
         assert result['failed'] is True and result['changed'] is False
         assert result['msg'].startswith(head) and ', and the Thing read again shows LockMasterImei=false' in result['msg']
