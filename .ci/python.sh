@@ -9,7 +9,8 @@
 #      written here. The first archive that serves dists/SUITE/main/source/Sources.xz is used.
 #   2. SOURCE_PACKAGE's paragraph of that index gives the upstream tarball (*.orig.tar.xz), its directory in
 #      the pool and its SHA-256. The tarball is downloaded and checked against that checksum.
-#   3. ./configure --prefix=CACHE/VERSION && make -j2 && make install, with the log in CACHE/VERSION.log.
+#   3. ./configure --prefix=CACHE/VERSION --disable-test-modules (CPython's own test suite is neither built nor
+#      installed: nothing here runs it) && make -j2 && make install, with the log in CACHE/VERSION.log.
 #   4. ssl, sqlite3, ctypes, lzma, bz2, zlib and ensurepip must import; only then is CACHE/VERSION/.complete
 #      written. A build without that file (interrupted, failed) is not a cache hit: it is built again.
 # CACHE is ${XDG_CACHE_HOME:-~/.cache}/fleetops-ping-ci/SOURCE_PACKAGE, keyed by the upstream version. A machine
@@ -122,7 +123,7 @@ echo "$sha256  $work/$tarball" | sha256sum -c --quiet - >&2 \
 [ "$(stat -c %s "$work/$tarball")" = "$size" ] || fail "$tarball is not the $size bytes that the index gives"
 mkdir -p "$cache/src-$version"
 tar -xJf "$work/$tarball" -C "$cache/src-$version" --strip-components=1
-if ! (cd "$cache/src-$version" && ./configure --prefix="$prefix" && make -j2 && make install) >"$log" 2>&1; then
+if ! (cd "$cache/src-$version" && ./configure --prefix="$prefix" --disable-test-modules && make -j2 && make install) >"$log" 2>&1; then
   say "the build of Python $version failed after ${SECONDS}s; the end of $log:"
   tail -n 40 "$log" >&2
   rm -rf "$cache/src-$version"
