@@ -29,7 +29,7 @@ What issue 17 added, so that the limiter gets near the server's floor however th
 (token bucket, fixed or sliding window, no burst at all (GCRA), requests in flight):
 
 - The accepted rate is estimated from the answers accepted in the last second (a ring of their times in the
-  state). A throttle that starts an episode while at least two answers were accepted in the last second is
+  state). A throttle that starts an episode after at least ``MIN_SAMPLES`` answers accepted in the last ``WINDOW`` seconds is
   a measurement of the server's rate (as BBR reads a policer's rate from what it delivered while losing):
   the rate is set just under it (``PACE_MARGIN``) rather than cut to ``BETA``, and grows back along the cubic
   slowly, probing above it. Only a throttle with nothing to measure (the first burst of all the forks, say)
@@ -84,12 +84,14 @@ ADV_MARGIN = 0.95   # of an advertised limit
 BETA_ADVERTISED = 0.9  # the cut on a throttle when the limit is advertised
 ADV_FORGET = 60.0   # seconds after the last advertised limit it no longer applies
 STARTUP_DOUBLING = 0.5  # seconds: how fast the rate grows after a cut with nothing measured
-WINDOW = 1.0        # seconds: the window of the accepted-rate estimate
+WINDOW = 3.0        # seconds: the window of the accepted-rate estimate
 RING = 64           # accepted answers remembered for it
+SPACING = 4        # the last accepted answers whose spacing gives the accepted rate
+MIN_SAMPLES = 4     # accepted answers in the window for a throttle to measure the server's rate
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
            'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling',
-           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'acc_i') + tuple('acc%d' % i for i in range(RING))
+           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'acc_i') + tuple('acc%d' % i for i in range(RING))
 _STRUCT = struct.Struct('<%dd' % len(_FIELDS))
 _VERSION = 3.0
 
@@ -116,13 +118,21 @@ class State:
         self.acc_i = float((index + 1) % RING)
 
     def accepted_rate(self, now, window=WINDOW):
-        """Answers accepted per second over the last ``window`` seconds, and how many there were."""
-        times = [getattr(self, 'acc%d' % i) for i in range(RING)]
-        recent = [t for t in times if now - window < t <= now + 1e-9]
-        if len(recent) >= RING:
-            span = now - min(recent)
-            return (RING / span if span > 0 else RING / window), len(recent)
-        return len(recent) / window, len(recent)
+        """Answers accepted per second lately, and how many of them were seen in the last ``window`` seconds.
+
+        The spacing of the last ``SPACING`` answers ((n - 1) over their span), so that an evenly paced stream is
+        read at the rate it had just before now, whatever it is; but no more than the answers of the second
+        before the last of them, plus one, so that a burst (a server's bucket emptying at once) is not read as a
+        rate it cannot keep up."""
+        times = sorted(t for t in (getattr(self, 'acc%d' % i) for i in range(RING)) if now - window < t <= now + 1e-9)
+        count = len(times)
+        if count < 2:
+            return count / window, count
+        last = times[-SPACING:]
+        span = last[-1] - last[0]
+        spaced = (len(last) - 1) / span if span > 0 else float('inf')
+        second = sum(1 for t in times if t > times[-1] - 1.0)
+        return min(spaced, second + 1.0), count
 
 
 def _blocked_overlap(state, start, end):
@@ -149,10 +159,11 @@ def recovery_time(w_max):
     return (w_max * (1.0 - BETA) / _cubic_scale(w_max)) ** (1.0 / 3.0)
 
 
-def cubic_rate(w_max, elapsed, start=None):
+def cubic_rate(w_max, elapsed, start=None, relative=False):
     """The adaptive rate ``elapsed`` seconds after a cut from ``w_max`` to ``start`` (default BETA * w_max):
-    ``start`` at 0, w_max at K, then probing above it."""
-    scale = _cubic_scale(w_max)
+    ``start`` at 0, w_max at K, then probing above it. ``relative``: the cubic's scale in proportion to w_max
+    (no CUBIC_MIN), so that probing above a measured rate takes as long whatever the rate."""
+    scale = w_max * (1.0 - BETA) / RECOVERY ** 3 if relative else _cubic_scale(w_max)
     if start is None:
         k = recovery_time(w_max)
     else:
@@ -161,15 +172,11 @@ def cubic_rate(w_max, elapsed, start=None):
 
 
 def _number(text):
-    """A finite number >= 0 from the start of a header value, else None."""
-    match = re.match(r'\s*([0-9]+(?:\.[0-9]*)?)', text or '')
+    """A finite number >= 0 that is the whole of a header value (up to its first ``;``), else None."""
+    match = re.match(r'\s*([0-9]{1,15}(?:\.[0-9]{0,9})?)\s*$', (text or '').split(';')[0])
     if not match:
         return None
-    try:
-        value = float(match.group(1))
-    except ValueError:  # pragma: no cover - the pattern only matches numbers
-        return None
-    return value if math.isfinite(value) else None
+    return float(match.group(1))
 
 
 def _params(item):
@@ -308,7 +315,7 @@ class RateLimiter:
         if self.adaptive and state.engaged and now - state.cut_at < FORGET_AFTER:
             elapsed = now - state.recover_from
             if state.learned:
-                rate = cubic_rate(state.w_max, elapsed, state.cut_rate or None)
+                rate = cubic_rate(state.w_max, elapsed, state.cut_rate or None, relative=True)
             else:
                 rate = max(MIN_RATE, (state.cut_rate or BETA * state.w_max) * 2.0 ** (max(0.0, elapsed) / STARTUP_DOUBLING))
             # Do not let an idle limiter grow without bound: at most twice the rate measured, and never below
@@ -362,8 +369,11 @@ class RateLimiter:
                 if rate is None:
                     send_at = start
                 else:
-                    send_at = max(start, state.tat)
-                    state.tat = send_at + 1.0 / rate
+                    # The next slot is one interval at the rate in force now after the last one (so a growing
+                    # rate takes effect at once), and never before what a throttle or the server set (tat).
+                    send_at = max(start, state.tat, state.last_slot + 1.0 / rate)
+                    state.tat = max(state.tat, send_at)
+                    state.last_slot = send_at
                     state.rate = rate
                 if count:
                     when = max(send_at, state.send_t)
@@ -449,21 +459,20 @@ class RateLimiter:
             w_max = advertised
             start = BETA_ADVERTISED * min(advertised, in_force or advertised)
             learned = 1.0
-        elif count >= 2:
+        elif count >= MIN_SAMPLES:
             w_max = max(MIN_RATE, accepted)
             start = PACE_MARGIN * accepted
             if in_force is not None:
                 start = min(start, BETA_ADVERTISED * in_force)
             learned = 1.0
         else:
+            # Nothing to measure the server by: BETA times what was sent (the accepted rate lags at the start;
+            # acceptances of requests in flight at the cut correct it upwards, see record_ok).
             measured = [decayed(state.send_rate, state.send_t, now, state)]
-            ok_rate = decayed(state.ok_rate, state.ok_t, now, state)
-            if ok_rate > 0:
-                measured.append(ok_rate)
             if in_force is not None:
                 measured.append(in_force)
             w_max = max(MIN_RATE / BETA, min(measured))
-            state.w_ceiling = max(measured)
+            state.w_ceiling = max(measured + [decayed(state.ok_rate, state.ok_t, now, state)])
             start = BETA * w_max
             learned = 0.0
         state.engaged = 1.0
