@@ -365,10 +365,10 @@ class RateLimiter:
                 start = now
                 if self.adaptive and state.blocked_until > start:
                     start = state.blocked_until
-                rate = self.current_rate(state, now)
-                if rate is None:
+                if self.current_rate(state, now) is None:
                     send_at = start
                 else:
+                    rate = self.current_rate(state, now)
                     # The next slot is one interval at the rate in force now after the last one (so a growing
                     # rate takes effect at once), and never before what a throttle or the server set (tat).
                     send_at = max(start, state.tat, state.last_slot + 1.0 / rate)
@@ -456,10 +456,19 @@ class RateLimiter:
         advertised = self.advertised_pace(state, now)
         accepted, count = state.accepted_rate(now)
         if advertised is not None:
+            # The pace already keeps under the stated limit: a throttle is the network's jitter or the forks that
+            # sent before the limit was known, not a reason to go slower (the request goes at its next slot).
             w_max = advertised
-            start = BETA_ADVERTISED * min(advertised, in_force or advertised)
+            start = advertised if in_force is None else min(advertised, in_force)
             learned = 1.0
         elif count >= MIN_SAMPLES:
+            if not state.learned and in_force is not None:
+                # Throttled in the slow start: the rate had just crossed the server's, the answers' spacing
+                # lags behind it.
+                accepted = max(accepted, BETA_ADVERTISED * in_force)
+            if state.learned and in_force is not None and in_force < state.w_max:
+                # Throttled again before the rate got back to the last measured one: that was too high.
+                accepted = min(accepted, in_force)
             w_max = max(MIN_RATE, accepted)
             start = PACE_MARGIN * accepted
             if in_force is not None:

@@ -311,8 +311,10 @@ def test_acceptances_in_flight_at_the_cut_correct_it_upwards(cache):
         fake.advance(0.001)
         lim.record_ok(sent_at)
     state = lim.snapshot()
-    assert state['w_max'] > low and state['w_max'] == pytest.approx(state['ok_rate'], rel=0.01)
-    assert state['w_max'] <= state['w_ceiling']
+    # Issue 17 (changed): with nothing measured the cut starts from what was sent (the one accepted login does not
+    # make it a cut to the floor), so the acceptances of the requests in flight have nothing to correct.
+    assert low == pytest.approx(state['send_rate'], rel=0.1) and low > 10
+    assert state['w_max'] >= low and state['w_max'] <= state['w_ceiling']
 
 
 @pytest.mark.parametrize('w_max', [2.0, 10.0, 50.0, 200.0])
