@@ -235,7 +235,9 @@ def main():
             finally:
                 stop_simulator(proc)
         if args.fleet:
-            proc, url = start_simulator(work, args.fleet + 1, ['--locked', '--unlocked-every', '10',
+            fleet_work = os.path.join(work, 'fleet-sim')
+            os.makedirs(fleet_work)
+            proc, url = start_simulator(fleet_work, args.fleet + 1, ['--locked', '--unlocked-every', '10',
                                                                '--suspended-every', '20'], timeout=120)
             ctl = SimControl(url)
             ctl.url = url

@@ -28,21 +28,26 @@ What the state holds and how it is used:
 What issue 17 added, so that the limiter gets near the server's floor however the server enforces its limit
 (token bucket, fixed or sliding window, no burst at all (GCRA), requests in flight):
 
-- The accepted rate is estimated from the answers accepted in the last second (a ring of their times in the
-  state). A throttle that starts an episode after at least ``MIN_SAMPLES`` answers accepted in the last ``WINDOW`` seconds is
-  a measurement of the server's rate (as BBR reads a policer's rate from what it delivered while losing):
-  the rate is set just under it (``PACE_MARGIN``) rather than cut to ``BETA``, and grows back along the cubic
-  slowly, probing above it. Only a throttle with nothing to measure (the first burst of all the forks, say)
-  falls back to the ``BETA`` cut; until the next throttle gives a measurement the rate then doubles every
-  ``STARTUP_DOUBLING`` seconds (a slow start) instead of crawling back along the cubic.
+- The accepted rate is estimated from the answers accepted lately (a ring of their times in the state, see
+  ``State.accepted_rate``). A throttle that starts an episode after at least ``MIN_SAMPLES`` answers accepted
+  in the last ``WINDOW`` seconds is a measurement of the server's rate (as BBR reads a policer's rate from what
+  it delivered while losing): the rate is set just under it (``PACE_MARGIN``) rather than cut to ``BETA``, and
+  grows back along a cubic scaled to it, slowly, probing above it. A throttle again before the rate got back
+  to the measured one lowers the measurement. Only a throttle with nothing to measure (the first burst of all
+  the forks, say) falls back to the ``BETA`` cut of what was sent; until the next throttle gives a measurement
+  the rate then doubles every ``STARTUP_DOUBLING`` seconds (a slow start) instead of crawling along the cubic.
 - A server that states its limit (``X-RateLimit-Limit``, ``RateLimit-Limit`` or the IETF draft's
   ``RateLimit-Policy``) is believed: the pace of every fork is at most ``ADV_MARGIN`` times the limit over
-  its window, from the first answer that says so; a throttle then cuts only to ``BETA_ADVERTISED`` of it.
+  its window, from the first answer that says so; a throttle then cuts only to ``PACE_MARGIN`` of the pace.
   ``Remaining: 0`` holds the next request for the smaller of the stated reset and one paced interval.
-  Unreadable values are ignored.
+  Unreadable values are ignored (:func:`parse_rate_headers` never raises).
 - ``Retry-After`` pauses every process only as long as needed: when the server's pace is known (measured or
-  advertised), the shared pause is the smaller of ``Retry-After`` and one interval at the new rate, so the
-  throttled request goes again at its next paced slot instead of the whole fleet idling a whole second.
+  advertised), the pace is what it needs: there is no shared pause, the throttled request goes again at its
+  next paced slot (at least one interval on), the slots given to other forks stand, and no one idles a whole
+  second. With nothing known ``Retry-After`` pauses every process, as before. Throttles of requests sent
+  within an episode's Retry-After (the rest of a spent window, say) do not cut again.
+- The next slot is one interval at the rate in force now after the last slot (``last_slot``), so a rate that
+  grows takes effect at once.
 
 With no fixed limit and nothing throttled yet, a request is not delayed at all; it costs two short
 locked reads and writes of the state file (one before, one after), to keep the measured rates.
@@ -81,7 +86,7 @@ RECHECK = 0.001     # seconds: a pause shorter than this is not worth a second l
 FORGET_AFTER = 3600.0  # seconds without a throttle after which what was learned no longer applies
 PACE_MARGIN = 0.95  # after a measured throttle: this fraction of the accepted rate
 ADV_MARGIN = 0.95   # of an advertised limit
-BETA_ADVERTISED = 0.9  # the cut on a throttle when the limit is advertised
+BETA_ADVERTISED = 0.9  # the least cut of a measured rate that was throttled while in force
 ADV_FORGET = 60.0   # seconds after the last advertised limit it no longer applies
 STARTUP_DOUBLING = 0.5  # seconds: how fast the rate grows after a cut with nothing measured
 WINDOW = 3.0        # seconds: the window of the accepted-rate estimate
@@ -91,7 +96,7 @@ MIN_SAMPLES = 4     # accepted answers in the window for a throttle to measure t
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
            'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling',
-           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'acc_i') + tuple('acc%d' % i for i in range(RING))
+           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'episode_until', 'episode_hits', 'acc_i') + tuple('acc%d' % i for i in range(RING))
 _STRUCT = struct.Struct('<%dd' % len(_FIELDS))
 _VERSION = 3.0
 
@@ -429,15 +434,20 @@ class RateLimiter:
             state.throttles += 1
             in_force = self.current_rate(state, now) if state.engaged else None
             self._advertised(state, headers, now)
-            if not state.engaged or sent_at >= state.cut_at or now - state.cut_at >= FORGET_AFTER:
+            wait = None if retry_after is None else min(max(0.0, float(retry_after)), self.block_cap)
+            if (not state.engaged or (sent_at >= state.cut_at and sent_at >= state.episode_until)
+                    or now - state.cut_at >= FORGET_AFTER):
                 self._cut(state, now, in_force)
+                state.episode_until = now + (wait or 0.0)
+                state.episode_hits = 1.0
+            else:
+                # Sent before the cut, or throttled within the Retry-After of the episode (a window that is spent,
+                # say): the same episode, no second cut.
+                state.episode_hits += 1
             rate = self.current_rate(state, now)
-            if retry_after is not None:
-                pause = min(max(0.0, float(retry_after)), self.block_cap)
-                if rate is not None and (state.learned or self.advertised_pace(state, now) is not None):
-                    # The server's pace is known: the throttled request goes at its next slot, not after a
-                    # whole Retry-After of the whole fleet idling.
-                    pause = min(pause, 1.0 / rate)
+            paced = rate is not None and (state.learned or self.advertised_pace(state, now) is not None)
+            if wait is not None and not paced:
+                pause = wait
                 until = now + pause
                 if until > state.blocked_until:
                     if state.blocked_until < now:
@@ -447,8 +457,12 @@ class RateLimiter:
                     state.recover_from = state.blocked_until
             # The schedule restarts after the pause: no slot reserved before it may fire into it.
             state.tat = max(state.tat, state.blocked_until)
-            if rate is not None:
+            if paced:
+                # The server's pace is known: what it needs is the schedule itself. The throttled request goes at
+                # its next slot (one interval on at least), the slots already given to other forks stand, and no
+                # one idles a whole Retry-After.
                 state.tat = max(state.tat, now + 1.0 / rate)
+                return max(0.0, max(state.tat, state.last_slot + 1.0 / rate) - now)
             return max(0.0, state.blocked_until - now)
 
     def _cut(self, state, now, in_force):
@@ -456,10 +470,10 @@ class RateLimiter:
         advertised = self.advertised_pace(state, now)
         accepted, count = state.accepted_rate(now)
         if advertised is not None:
-            # The pace already keeps under the stated limit: a throttle is the network's jitter or the forks that
-            # sent before the limit was known, not a reason to go slower (the request goes at its next slot).
+            # The pace already keeps under the stated limit: a throttle is the requests' jitter on their way (or
+            # forks that sent before the limit was known): a small cut, and back to the stated pace along the cubic.
             w_max = advertised
-            start = advertised if in_force is None else min(advertised, in_force)
+            start = PACE_MARGIN * (advertised if in_force is None else min(advertised, in_force))
             learned = 1.0
         elif count >= MIN_SAMPLES:
             if not state.learned and in_force is not None:
