@@ -334,15 +334,24 @@ def test_rate_recovers_along_the_cubic_and_probes_beyond(w_max):
 
 
 def test_recovery_starts_after_the_pause_and_is_capped_by_what_is_sent(cache):
+    """Issue 17 (changed): with nothing measured the full Retry-After pauses everyone and the rate starts slowly
+    after it; once measured there is no pause, the rate goes just under the measured one and grows back."""
     fake = FakeTime()
     lim = limiter(fake)
-    send_at_rate(lim, fake, 10, 3)
+    for dummy in range(20):
+        lim.acquire()
     lim.record_throttle(retry_after=1, sent_at=fake.now)
     state = lim.snapshot()
-    assert state['recover_from'] == pytest.approx(state['blocked_until'])
-    fake.advance(1 + recovery_time(state['w_max']))
-    rate = lim.rate_at(fake.now)
-    assert rate == pytest.approx(state['w_max'], rel=0.05)
+    assert state['learned'] == 0.0
+    assert state['recover_from'] == pytest.approx(state['blocked_until']) and state['blocked_until'] > fake.now
+    fake.advance(2)
+    send_at_rate(lim, fake, 10, 3)
+    assert lim.record_throttle(retry_after=1, sent_at=fake.now) < 0.2  # measured: no shared pause
+    state = lim.snapshot()
+    assert state['learned'] == 1.0 and state['recover_from'] == pytest.approx(fake.now)
+    assert lim.rate_at(fake.now) == pytest.approx(PACE_MARGIN * state['w_max'])
+    k = (((1 - PACE_MARGIN) * RECOVERY ** 3) / (1 - BETA)) ** (1.0 / 3.0)
+    assert lim.rate_at(fake.now + k) == pytest.approx(state['w_max'], rel=0.01)
     # Idle a while: the cubic has grown huge, but the rate resumes at the rate last throttled, not above it.
     fake.advance(600)
     assert lim.rate_at(fake.now) == pytest.approx(state['w_max'])
