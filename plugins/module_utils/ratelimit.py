@@ -36,6 +36,7 @@ What issue 17 added, so that the limiter gets near the server's floor however th
   to the measured one lowers the measurement. Only a throttle with nothing to measure (the first burst of all
   the forks, say) falls back to the ``BETA`` cut of what was sent; until the next throttle gives a measurement
   the rate then doubles every ``STARTUP_DOUBLING`` seconds (a slow start) instead of crawling along the cubic.
+  Each measure that confirms the last one (within 10 %) makes the next probe slower (``PATIENCE_MAX``).
 - A server that states its limit (``X-RateLimit-Limit``, ``RateLimit-Limit`` or the IETF draft's
   ``RateLimit-Policy``) is believed: the pace of every fork is at most ``ADV_MARGIN`` times the limit over
   its window, from the first answer that says so; a throttle then cuts only to ``PACE_MARGIN`` of the pace.
@@ -92,11 +93,12 @@ STARTUP_DOUBLING = 0.5  # seconds: how fast the rate grows after a cut with noth
 WINDOW = 3.0        # seconds: the window of the accepted-rate estimate
 RING = 64           # accepted answers remembered for it
 SPACING = 4        # the last accepted answers whose spacing gives the accepted rate
+PATIENCE_MAX = 4.0  # the slowest probing, in times the first
 MIN_SAMPLES = 4     # accepted answers in the window for a throttle to measure the server's rate
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
            'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling',
-           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'episode_until', 'episode_hits', 'acc_i') + tuple('acc%d' % i for i in range(RING))
+           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'episode_until', 'episode_hits', 'patience', 'acc_i') + tuple('acc%d' % i for i in range(RING))
 _STRUCT = struct.Struct('<%dd' % len(_FIELDS))
 _VERSION = 3.0
 
@@ -320,7 +322,7 @@ class RateLimiter:
         if self.adaptive and state.engaged and now - state.cut_at < FORGET_AFTER:
             elapsed = now - state.recover_from
             if state.learned:
-                rate = cubic_rate(state.w_max, elapsed, state.cut_rate or None, relative=True)
+                rate = cubic_rate(state.w_max, elapsed / max(1.0, state.patience), state.cut_rate or None, relative=True)
             else:
                 rate = max(MIN_RATE, (state.cut_rate or BETA * state.w_max) * 2.0 ** (max(0.0, elapsed) / STARTUP_DOUBLING))
             # Do not let an idle limiter grow without bound: at most twice the rate measured, and never below
@@ -498,6 +500,12 @@ class RateLimiter:
             state.w_ceiling = max(measured + [decayed(state.ok_rate, state.ok_t, now, state)])
             start = BETA * w_max
             learned = 0.0
+        # Patience: a measure that confirms the last one (within 10 %) makes the next probe above it slower, up to
+        # PATIENCE_MAX times, so a server whose rate is known is not probed into a 429 every few seconds.
+        if learned and state.learned and state.w_max and abs(w_max - state.w_max) <= 0.1 * state.w_max:
+            state.patience = min(PATIENCE_MAX, max(1.0, state.patience) * 1.5)
+        else:
+            state.patience = 1.0
         state.engaged = 1.0
         state.learned = learned
         state.w_max = w_max
