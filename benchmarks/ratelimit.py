@@ -237,8 +237,8 @@ def main():
         if args.fleet:
             fleet_work = os.path.join(work, 'fleet-sim')
             os.makedirs(fleet_work)
-            proc, url = start_simulator(fleet_work, args.fleet + 1, ['--locked', '--unlocked-every', '10',
-                                                               '--suspended-every', '20'], timeout=120)
+            seeding = ['--locked', '--unlocked-every', '10', '--suspended-every', '20']
+            proc, url = start_simulator(fleet_work, args.fleet + 1, seeding, timeout=120)
             ctl = SimControl(url)
             ctl.url = url
             try:

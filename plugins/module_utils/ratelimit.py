@@ -98,7 +98,8 @@ MIN_SAMPLES = 4     # accepted answers in the window for a throttle to measure t
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
            'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling',
-           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'episode_until', 'episode_hits', 'patience', 'acc_i') + tuple('acc%d' % i for i in range(RING))
+           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'episode_until', 'episode_hits', 'patience',
+           'acc_i') + tuple('acc%d' % i for i in range(RING))
 _STRUCT = struct.Struct('<%dd' % len(_FIELDS))
 _VERSION = 3.0
 

@@ -95,8 +95,8 @@ def build_parser():
                        help='how the limit is enforced: token bucket with bursts (default), fixed one-second window, '
                             'sliding one-second window, gcra (no burst: one request each 1/R s), concurrency (at most '
                             '--rate-limit-concurrency requests in flight, each held N/R s)')
-    limit.add_argument('--rate-limit-concurrency', type=int, metavar='N', help='requests in flight of --rate-style '
-                                                                                'concurrency (default 2)')
+    limit.add_argument('--rate-limit-concurrency', type=int, metavar='N',
+                       help='requests in flight of --rate-style concurrency (default 2)')
     limit.add_argument('--rate-headers', choices=('none', 'x', 'ietf'), default='none',
                        help='advertise the limit on every limited answer: X-RateLimit-Limit/-Remaining/-Reset, or the '
                             'IETF draft RateLimit-Policy/RateLimit fields (default none)')

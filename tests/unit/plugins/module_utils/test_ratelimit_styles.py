@@ -7,8 +7,9 @@ A small discrete-event model: ``FORKS`` forks each send their share of ``REQUEST
 other through one :class:`RateLimiter` (as the transport does: acquire, send, record the answer, resend a
 throttled request); the server (the simulator's models in tests/simulator/ratelimits.py) decides at the
 arrival of each request, a little after it was sent (with a seeded jitter), and the answer comes back
-``LATENCY`` later. The forks start ``STAGGER`` apart, as Ansible's workers do. Time only moves in the model, so the figures are what the limiter decides, not how fast
-this machine is: achieved wall time over the floor (accepted requests / R) and 429s per 100 requests.
+``LATENCY`` later. The forks start ``STAGGER`` apart, as Ansible's workers do. Time only moves in the model,
+so the figures are what the limiter decides, not how fast this machine is: achieved wall time over the floor
+(accepted requests / R) and 429s per 100 requests.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -206,7 +207,9 @@ def test_bad_header_values_never_raise_from_the_limiter(tmp_path):
 
 def test_an_advertised_limit_paces_every_fork_from_the_first_answer(tmp_path):
     now = [1000.0]
-    clock = lambda: now[0]  # noqa: E731
+
+    def clock():
+        return now[0]
 
     def sleep(seconds):
         now[0] += seconds
