@@ -87,7 +87,7 @@ RECHECK = 0.001     # seconds: a pause shorter than this is not worth a second l
 FORGET_AFTER = 3600.0  # seconds without a throttle after which what was learned no longer applies
 PACE_MARGIN = 0.95  # after a measured throttle: this fraction of the accepted rate
 ADV_MARGIN = 0.95   # of an advertised limit
-BETA_ADVERTISED = 0.9  # the least cut of a measured rate that was throttled while in force
+BETA_MEASURED = 0.9    # the least cut of a measured rate throttled while in force; a slow start's rate at its throttle, read down
 ADV_FORGET = 60.0   # seconds after the last advertised limit it no longer applies
 STARTUP_DOUBLING = 0.5  # seconds: how fast the rate grows after a cut with nothing measured
 WINDOW = 3.0        # seconds: the window of the accepted-rate estimate
@@ -482,14 +482,14 @@ class RateLimiter:
             if not state.learned and in_force is not None:
                 # Throttled in the slow start: the rate had just crossed the server's, the answers' spacing
                 # lags behind it.
-                accepted = max(accepted, BETA_ADVERTISED * in_force)
+                accepted = max(accepted, BETA_MEASURED * in_force)
             if state.learned and in_force is not None and in_force < state.w_max:
                 # Throttled again before the rate got back to the last measured one: that was too high.
                 accepted = min(accepted, in_force)
             w_max = max(MIN_RATE, accepted)
             start = PACE_MARGIN * accepted
             if in_force is not None:
-                start = min(start, BETA_ADVERTISED * in_force)
+                start = min(start, BETA_MEASURED * in_force)
             learned = 1.0
         else:
             # Nothing to measure the server by: BETA times what was sent (the accepted rate lags at the start;
