@@ -25,6 +25,31 @@ What the state holds and how it is used:
   throttled, then probing above it. Throttled answers to requests sent before the last cut do not cut
   again: one cut per episode, however many forks had a request in flight.
 
+What issue 17 added, so that the limiter gets near the server's floor however the server enforces its limit
+(token bucket, fixed or sliding window, no burst at all (GCRA), requests in flight):
+
+- The accepted rate is estimated from the answers accepted lately (a ring of their times in the state, see
+  ``State.accepted_rate``). A throttle that starts an episode after at least ``MIN_SAMPLES`` answers accepted
+  in the last ``WINDOW`` seconds is a measurement of the server's rate (as BBR reads a policer's rate from what
+  it delivered while losing): the rate is set just under it (``PACE_MARGIN``) rather than cut to ``BETA``, and
+  grows back along a cubic scaled to it, slowly, probing above it. A throttle again before the rate got back
+  to the measured one lowers the measurement. Only a throttle with nothing to measure (the first burst of all
+  the forks, say) falls back to the ``BETA`` cut of what was sent; until the next throttle gives a measurement
+  the rate then doubles every ``STARTUP_DOUBLING`` seconds (a slow start) instead of crawling along the cubic.
+  Each measure that confirms the last one (within 10 %) makes the next probe slower (``PATIENCE_MAX``).
+- A server that states its limit (``X-RateLimit-Limit``, ``RateLimit-Limit`` or the IETF draft's
+  ``RateLimit-Policy``) is believed: the pace of every fork is at most ``ADV_MARGIN`` times the limit over
+  its window, from the first answer that says so; a throttle then cuts only to ``PACE_MARGIN`` of the pace.
+  ``Remaining: 0`` holds the next request for the smaller of the stated reset and one paced interval.
+  Unreadable values are ignored (:func:`parse_rate_headers` never raises).
+- ``Retry-After`` pauses every process only as long as needed: when the server's pace is known (measured or
+  advertised), the pace is what it needs: there is no shared pause, the throttled request goes again at its
+  next paced slot (at least one interval on), the slots given to other forks stand, and no one idles a whole
+  second. With nothing known ``Retry-After`` pauses every process, as before. Throttles of requests sent
+  within an episode's Retry-After (the rest of a spent window, say) do not cut again.
+- The next slot is one interval at the rate in force now after the last slot (``last_slot``), so a rate that
+  grows takes effect at once.
+
 With no fixed limit and nothing throttled yet, a request is not delayed at all; it costs two short
 locked reads and writes of the state file (one before, one after), to keep the measured rates.
 With a fixed limit (``max_requests_per_second``) requests never go faster than it, adaptive or not.
@@ -37,6 +62,7 @@ __metaclass__ = type
 import contextlib
 import math
 import os
+import re
 import struct
 import threading
 import time
@@ -59,11 +85,23 @@ MIN_RATE = 0.5      # requests per second: the adaptive rate never goes below th
 BLOCK_CAP = 30.0    # seconds: the longest shared pause one Retry-After may impose
 RECHECK = 0.001     # seconds: a pause shorter than this is not worth a second look at the state
 FORGET_AFTER = 3600.0  # seconds without a throttle after which what was learned no longer applies
+PACE_MARGIN = 0.95  # after a measured throttle: this fraction of the accepted rate
+ADV_MARGIN = 0.95   # of an advertised limit
+BETA_MEASURED = 0.9    # the least cut of a measured rate throttled while in force; a slow start's rate at its throttle, read down
+ADV_FORGET = 60.0   # seconds after the last advertised limit it no longer applies
+STARTUP_DOUBLING = 0.5  # seconds: how fast the rate grows after a cut with nothing measured
+WINDOW = 3.0        # seconds: the window of the accepted-rate estimate
+RING = 64           # accepted answers remembered for it
+SPACING = 4        # the last accepted answers whose spacing gives the accepted rate
+PATIENCE_MAX = 4.0  # the slowest probing, in times the first
+MIN_SAMPLES = 4     # accepted answers in the window for a throttle to measure the server's rate
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
-           'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling')
+           'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling',
+           'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'episode_until', 'episode_hits', 'patience',
+           'acc_i') + tuple('acc%d' % i for i in range(RING))
 _STRUCT = struct.Struct('<%dd' % len(_FIELDS))
-_VERSION = 2.0
+_VERSION = 3.0
 
 
 class State:
@@ -79,7 +117,30 @@ class State:
         return _STRUCT.pack(*[float(getattr(self, name)) for name in _FIELDS])
 
     def as_dict(self):
-        return dict((name, getattr(self, name)) for name in _FIELDS)
+        return dict((name, getattr(self, name)) for name in _FIELDS if not name[3:].isdigit())
+
+    def accepted(self, now):
+        """Note an accepted answer at ``now`` in the ring."""
+        index = int(self.acc_i) % RING
+        setattr(self, 'acc%d' % index, now)
+        self.acc_i = float((index + 1) % RING)
+
+    def accepted_rate(self, now, window=WINDOW):
+        """Answers accepted per second lately, and how many of them were seen in the last ``window`` seconds.
+
+        The spacing of the last ``SPACING`` answers ((n - 1) over their span), so that an evenly paced stream is
+        read at the rate it had just before now, whatever it is; but no more than the answers of the second
+        before the last of them, plus one, so that a burst (a server's bucket emptying at once) is not read as a
+        rate it cannot keep up."""
+        times = sorted(t for t in (getattr(self, 'acc%d' % i) for i in range(RING)) if now - window < t <= now + 1e-9)
+        count = len(times)
+        if count < 2:
+            return count / window, count
+        last = times[-SPACING:]
+        span = last[-1] - last[0]
+        spaced = (len(last) - 1) / span if span > 0 else float('inf')
+        second = sum(1 for t in times if t > times[-1] - 1.0)
+        return min(spaced, second + 1.0), count
 
 
 def _blocked_overlap(state, start, end):
@@ -106,9 +167,92 @@ def recovery_time(w_max):
     return (w_max * (1.0 - BETA) / _cubic_scale(w_max)) ** (1.0 / 3.0)
 
 
-def cubic_rate(w_max, elapsed):
-    """The adaptive rate ``elapsed`` seconds after a cut from ``w_max`` (BETA * w_max at 0, w_max at K)."""
-    return max(MIN_RATE, _cubic_scale(w_max) * (max(0.0, elapsed) - recovery_time(w_max)) ** 3 + w_max)
+def cubic_rate(w_max, elapsed, start=None, relative=False):
+    """The adaptive rate ``elapsed`` seconds after a cut from ``w_max`` to ``start`` (default BETA * w_max):
+    ``start`` at 0, w_max at K, then probing above it. ``relative``: the cubic's scale in proportion to w_max
+    (no CUBIC_MIN), so that probing above a measured rate takes as long whatever the rate."""
+    scale = w_max * (1.0 - BETA) / RECOVERY ** 3 if relative else _cubic_scale(w_max)
+    if start is None:
+        k = recovery_time(w_max)
+    else:
+        k = (max(0.0, w_max - start) / scale) ** (1.0 / 3.0)
+    return max(MIN_RATE, scale * (max(0.0, elapsed) - k) ** 3 + w_max)
+
+
+def _number(text):
+    """A finite number >= 0 that is the whole of a header value (up to its first ``;``), else None."""
+    match = re.match(r'\s*([0-9]{1,15}(?:\.[0-9]{0,9})?)\s*$', (text or '').split(';')[0])
+    if not match:
+        return None
+    return float(match.group(1))
+
+
+def _params(item):
+    """The ``key=value`` parameters of one structured-field item (``"default";q=10;w=1``)."""
+    found = {}
+    for part in item.split(';')[1:]:
+        key, sep, value = part.partition('=')
+        if sep:
+            found[key.strip().lower()] = value.strip().strip('"')
+    return found
+
+
+def parse_rate_headers(headers, wall=None):
+    """What an answer advertises about the rate limit: a dict with ``rate`` (requests a second, the limit over
+    its window), ``remaining`` and ``reset`` (seconds), each None when absent or unreadable.
+
+    Reads ``X-RateLimit-Limit``/``-Remaining``/``-Reset``, the older drafts' ``RateLimit-Limit``/``-Remaining``/
+    ``-Reset`` and the IETF draft's ``RateLimit-Policy: "p";q=10;w=1`` and ``RateLimit: "p";r=5;t=1``. A window
+    may be given as a ``w=`` or ``window=`` parameter of the limit; otherwise it is one second. A reset larger than
+    a year is taken as a Unix time. Never raises.
+    """
+    found = {'rate': None, 'remaining': None, 'reset': None}
+    if not headers:
+        return found
+    try:
+        fields = dict((str(k).lower(), str(v)) for k, v in headers.items())
+    except (AttributeError, TypeError, ValueError):
+        return found
+    try:
+        _parse_fields(fields, found, time.time() if wall is None else wall)
+    except (TypeError, ValueError, ArithmeticError):
+        pass
+    return found
+
+
+def _parse_fields(fields, found, wall):
+    for prefix in ('x-ratelimit-', 'ratelimit-'):
+        limit = fields.get(prefix + 'limit')
+        if limit is not None and found['rate'] is None:
+            quota = _number(limit.split(',')[0])
+            params = _params(limit.split(',')[-1])
+            window = _number(params.get('w', params.get('window', '1')))
+            if quota and window:
+                found['rate'] = quota / window
+        if found['remaining'] is None:
+            found['remaining'] = _number(fields.get(prefix + 'remaining'))
+        if found['reset'] is None:
+            found['reset'] = _number(fields.get(prefix + 'reset'))
+    policy = fields.get('ratelimit-policy')
+    if policy is not None:
+        rates = []
+        for item in policy.split(','):
+            params = _params(item)
+            quota = _number(params.get('q')) if 'q' in params else _number(item)
+            window = _number(params.get('w', '1'))
+            if quota and window:
+                rates.append(quota / window)
+        if rates:
+            found['rate'] = min(rates)
+    current = fields.get('ratelimit')
+    if current is not None:
+        params = _params(current.split(',')[0])
+        if 'r' in params:
+            found['remaining'] = _number(params['r'])
+        if 't' in params:
+            found['reset'] = _number(params['t'])
+    if found['reset'] is not None and found['reset'] > 366 * 86400.0:
+        found['reset'] = max(0.0, found['reset'] - wall)
 
 
 class RateLimiter:
@@ -177,14 +321,41 @@ class RateLimiter:
         """Requests per second allowed at ``now``, or None for no limit."""
         rate = None
         if self.adaptive and state.engaged and now - state.cut_at < FORGET_AFTER:
-            rate = cubic_rate(state.w_max, now - state.recover_from)
+            elapsed = now - state.recover_from
+            if state.learned:
+                rate = cubic_rate(state.w_max, elapsed / max(1.0, state.patience), state.cut_rate or None, relative=True)
+            else:
+                rate = max(MIN_RATE, (state.cut_rate or BETA * state.w_max) * 2.0 ** (max(0.0, elapsed) / STARTUP_DOUBLING))
             # Do not let an idle limiter grow without bound: at most twice the rate measured, and never below
             # the rate that was last throttled (a fresh burst resumes there, not at the minimum).
             measured = decayed(state.send_rate, state.send_t, now, state)
             rate = min(rate, max(2.0 * measured, state.w_max, MIN_RATE))
+        advertised = self.advertised_pace(state, now)
+        if advertised is not None:
+            rate = advertised if rate is None else min(rate, advertised)
         if self.max_rate is not None:
             rate = self.max_rate if rate is None else min(rate, self.max_rate)
         return rate
+
+    def advertised_pace(self, state, now):
+        """The pace an advertised limit allows (ADV_MARGIN of it), or None when none was advertised lately."""
+        if self.adaptive and state.adv_rate > 0 and now - state.adv_t < ADV_FORGET:
+            return max(MIN_RATE, ADV_MARGIN * state.adv_rate)
+        return None
+
+    def _advertised(self, state, headers, now):
+        """Take in what an answer advertises (see :func:`parse_rate_headers`)."""
+        if not headers or not self.adaptive:
+            return
+        found = parse_rate_headers(headers)
+        if found['rate'] is not None and found['rate'] > 0:
+            state.adv_rate = found['rate']
+            state.adv_t = now
+        pace = self.advertised_pace(state, now)
+        if pace is not None and found['remaining'] is not None and found['remaining'] < 1 and found['reset']:
+            # Nothing left: the next request waits for the reset, or one paced interval if that is shorter
+            # (a server without a burst says "0 left" after every request).
+            state.tat = max(state.tat, now + min(found['reset'], 1.0 / pace))
 
     def rate_at(self, now=None):
         """The requests per second allowed at ``now`` (default: the clock), or None for no limit."""
@@ -202,12 +373,15 @@ class RateLimiter:
                 start = now
                 if self.adaptive and state.blocked_until > start:
                     start = state.blocked_until
-                rate = self.current_rate(state, now)
-                if rate is None:
+                if self.current_rate(state, now) is None:
                     send_at = start
                 else:
-                    send_at = max(start, state.tat)
-                    state.tat = send_at + 1.0 / rate
+                    rate = self.current_rate(state, now)
+                    # The next slot is one interval at the rate in force now after the last one (so a growing
+                    # rate takes effect at once), and never before what a throttle or the server set (tat).
+                    send_at = max(start, state.tat, state.last_slot + 1.0 / rate)
+                    state.tat = max(state.tat, send_at)
+                    state.last_slot = send_at
                     state.rate = rate
                 if count:
                     when = max(send_at, state.send_t)
@@ -231,7 +405,7 @@ class RateLimiter:
             return state.blocked_until > now + RECHECK
 
     # -- after an answer ------------------------------------------------------
-    def record_ok(self, sent_at=None):
+    def record_ok(self, sent_at=None, headers=None):
         """The API accepted a request sent at ``sent_at`` (any answer but a throttle).
 
         An acceptance of a request that was already on its way when the rate was last cut shows that the
@@ -243,14 +417,17 @@ class RateLimiter:
             now = max(self._clock(), state.ok_t)
             state.ok_rate = decayed(state.ok_rate, state.ok_t, now, state) + 1.0 / TAU
             state.ok_t = now
+            state.accepted(now)
+            self._advertised(state, headers, now)
             in_flight_at_cut = sent_at is not None and sent_at < state.cut_at and now - state.cut_at < TAU
-            if self.adaptive and state.engaged and in_flight_at_cut and state.ok_rate > state.w_max:
+            if self.adaptive and state.engaged and not state.learned and in_flight_at_cut and state.ok_rate > state.w_max:
                 state.w_max = min(state.ok_rate, state.w_ceiling) if state.w_ceiling else state.ok_rate
 
-    def record_throttle(self, retry_after=None, sent_at=None):
+    def record_throttle(self, retry_after=None, sent_at=None, headers=None):
         """The API throttled a request sent at ``sent_at`` (HTTP 429, or 503 with Retry-After).
 
-        Returns the seconds every process now pauses (0 when there is no shared pause).
+        ``headers``: the answer's header fields (an advertised limit is taken in). Returns the seconds every
+        process now pauses (0 when there is no shared pause).
         """
         if not self.adaptive:
             return 0.0
@@ -258,27 +435,82 @@ class RateLimiter:
             now = self._clock()
             sent_at = now if sent_at is None else sent_at
             state.throttles += 1
-            if retry_after is not None:
-                until = now + min(max(0.0, float(retry_after)), self.block_cap)
+            in_force = self.current_rate(state, now) if state.engaged else None
+            self._advertised(state, headers, now)
+            wait = None if retry_after is None else min(max(0.0, float(retry_after)), self.block_cap)
+            if (not state.engaged or (sent_at >= state.cut_at and sent_at >= state.episode_until)
+                    or now - state.cut_at >= FORGET_AFTER):
+                self._cut(state, now, in_force)
+                state.episode_until = now + (wait or 0.0)
+                state.episode_hits = 1.0
+            else:
+                # Sent before the cut, or throttled within the Retry-After of the episode (a window that is spent,
+                # say): the same episode, no second cut.
+                state.episode_hits += 1
+            rate = self.current_rate(state, now)
+            paced = rate is not None and (state.learned or self.advertised_pace(state, now) is not None)
+            if wait is not None and not paced:
+                pause = wait
+                until = now + pause
                 if until > state.blocked_until:
                     if state.blocked_until < now:
                         state.block_start = now
                     state.blocked_until = until
-            if not state.engaged or sent_at >= state.cut_at or now - state.cut_at >= FORGET_AFTER:
-                measured = [decayed(state.send_rate, state.send_t, now, state)]
-                accepted = decayed(state.ok_rate, state.ok_t, now, state)
-                if accepted > 0:
-                    measured.append(accepted)
-                in_force = self.current_rate(state, now)
-                if state.engaged and in_force is not None:
-                    measured.append(in_force)
-                w_max = max(MIN_RATE / BETA, min(measured))
-                state.w_ceiling = max(measured)
-                state.engaged = 1.0
-                state.w_max = w_max
-                state.cut_at = now
-                state.recover_from = max(now, state.blocked_until)
-                state.rate = max(MIN_RATE, BETA * w_max)
+                if state.recover_from < state.blocked_until and state.cut_at == now:
+                    state.recover_from = state.blocked_until
             # The schedule restarts after the pause: no slot reserved before it may fire into it.
             state.tat = max(state.tat, state.blocked_until)
+            if paced:
+                # The server's pace is known: what it needs is the schedule itself. The throttled request goes at
+                # its next slot (one interval on at least), the slots already given to other forks stand, and no
+                # one idles a whole Retry-After.
+                state.tat = max(state.tat, now + 1.0 / rate)
+                return max(0.0, max(state.tat, state.last_slot + 1.0 / rate) - now)
             return max(0.0, state.blocked_until - now)
+
+    def _cut(self, state, now, in_force):
+        """One cut per episode: to just under the measured accepted rate, the advertised pace, or BETA."""
+        advertised = self.advertised_pace(state, now)
+        accepted, count = state.accepted_rate(now)
+        if advertised is not None:
+            # The pace already keeps under the stated limit: a throttle is the requests' jitter on their way (or
+            # forks that sent before the limit was known): a small cut, and back to the stated pace along the cubic.
+            w_max = advertised
+            start = PACE_MARGIN * (advertised if in_force is None else min(advertised, in_force))
+            learned = 1.0
+        elif count >= MIN_SAMPLES:
+            if not state.learned and in_force is not None:
+                # Throttled in the slow start: the rate had just crossed the server's, the answers' spacing
+                # lags behind it.
+                accepted = max(accepted, BETA_MEASURED * in_force)
+            if state.learned and in_force is not None and in_force < state.w_max:
+                # Throttled again before the rate got back to the last measured one: that was too high.
+                accepted = min(accepted, in_force)
+            w_max = max(MIN_RATE, accepted)
+            start = PACE_MARGIN * accepted
+            if in_force is not None:
+                start = min(start, BETA_MEASURED * in_force)
+            learned = 1.0
+        else:
+            # Nothing to measure the server by: BETA times what was sent (the accepted rate lags at the start;
+            # acceptances of requests in flight at the cut correct it upwards, see record_ok).
+            measured = [decayed(state.send_rate, state.send_t, now, state)]
+            if in_force is not None:
+                measured.append(in_force)
+            w_max = max(MIN_RATE / BETA, min(measured))
+            state.w_ceiling = max(measured + [decayed(state.ok_rate, state.ok_t, now, state)])
+            start = BETA * w_max
+            learned = 0.0
+        # Patience: a measure that confirms the last one (within 10 %) makes the next probe above it slower, up to
+        # PATIENCE_MAX times, so a server whose rate is known is not probed into a 429 every few seconds.
+        if learned and state.learned and state.w_max and abs(w_max - state.w_max) <= 0.1 * state.w_max:
+            state.patience = min(PATIENCE_MAX, max(1.0, state.patience) * 1.5)
+        else:
+            state.patience = 1.0
+        state.engaged = 1.0
+        state.learned = learned
+        state.w_max = w_max
+        state.cut_rate = max(MIN_RATE, min(start, w_max))
+        state.cut_at = now
+        state.recover_from = max(now, state.blocked_until)
+        state.rate = state.cut_rate

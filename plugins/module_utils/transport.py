@@ -633,9 +633,9 @@ class HttpClient:
                 if throttle:
                     self._count(throttled=1)
                     if self.limiter is not None:
-                        self.limiter.record_throttle(retry_after, sent_at)
+                        self.limiter.record_throttle(retry_after, sent_at, headers=resp.headers)
                 elif self.limiter is not None:
-                    self.limiter.record_ok(sent_at)
+                    self.limiter.record_ok(sent_at, headers=resp.headers)
                 if status in ok:
                     return self._response(resp)
                 if retry_after is not None:

@@ -91,6 +91,17 @@ def build_parser():
     limit.add_argument('--rate-limit-burst', type=float, metavar='B', help='bucket size (default: R, at least 1)')
     limit.add_argument('--rate-limit-per', choices=('credential', 'api'), default='credential',
                        help='one bucket per credential (default) or one per API')
+    limit.add_argument('--rate-style', choices=('bucket', 'fixed', 'sliding', 'gcra', 'concurrency'), default='bucket',
+                       help='how the limit is enforced: token bucket with bursts (default), fixed one-second window, '
+                            'sliding one-second window, gcra (no burst: one request each 1/R s), concurrency (at most '
+                            '--rate-limit-concurrency requests in flight, each held N/R s)')
+    limit.add_argument('--rate-limit-concurrency', type=int, metavar='N',
+                       help='requests in flight of --rate-style concurrency (default 2)')
+    limit.add_argument('--rate-headers', choices=('none', 'x', 'ietf'), default='none',
+                       help='advertise the limit on every limited answer: X-RateLimit-Limit/-Remaining/-Reset, or the '
+                            'IETF draft RateLimit-Policy/RateLimit fields (default none)')
+    limit.add_argument('--retry-after-format', choices=('seconds', 'date'), default='seconds',
+                       help='Retry-After of a 429 as delta-seconds (default) or as an HTTP date')
 
     faults = parser.add_argument_group('faults (also POST/DELETE /_sim/faults)')
     faults.add_argument('--fault', action='append', default=[], metavar='JSON',
@@ -137,7 +148,9 @@ def main(argv=None):
             sim.add_faults(rule)
         if args.rate_limit is not None:
             sim.set_ratelimit(args.rate_limit, api=args.rate_limit_api, retry_after=args.retry_after,
-                              burst=args.rate_limit_burst, per=args.rate_limit_per)
+                              burst=args.rate_limit_burst, per=args.rate_limit_per, style=args.rate_style,
+                              headers=args.rate_headers, retry_after_format=args.retry_after_format,
+                              concurrency=args.rate_limit_concurrency)
     except (TypeError, ValueError) as exc:
         server.shutdown()
         parser.error(str(exc))
@@ -148,7 +161,8 @@ def main(argv=None):
         os.rename(tmp, args.port_file)
     extra = ''
     if sim.ratelimit is not None:
-        extra += '; rate limit %g/s per %s on %s' % (sim.ratelimit.rps, sim.ratelimit.per, sim.ratelimit.api or 'every API')
+        extra += '; rate limit %g/s (%s) per %s on %s' % (sim.ratelimit.rps, sim.ratelimit.style, sim.ratelimit.per,
+                                                          sim.ratelimit.api or 'every API')
     if sim.faults:
         extra += '; %d fault rule(s)' % len(sim.faults)
     print('simulator listening on %s (apis: %s)%s' % (url, ', '.join(sorted(sim.apps)), extra), flush=True)

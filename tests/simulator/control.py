@@ -91,10 +91,19 @@ class SimControl:
         entries = self.log() if log is None else log
         return [e for e in entries if e['write'] and e.get('applied') and (api is None or e['api'] == api)]
 
-    def ratelimit(self, rps, api=None, retry_after=1, burst=None, per='credential'):
-        """Limit ``api`` (None: every API) to ``rps`` requests a second per credential; 429 with Retry-After beyond."""
-        return self._call('POST', 'ratelimit', {'rps': rps, 'api': api, 'retry_after': retry_after,
-                                                'burst': burst, 'per': per})
+    def ratelimit(self, rps, api=None, retry_after=1, burst=None, per='credential', style=None, headers=None,
+                  retry_after_format=None, concurrency=None):
+        """Limit ``api`` (None: every API) to ``rps`` requests a second per credential; 429 with Retry-After beyond.
+
+        ``style``: bucket (default), fixed, sliding, gcra or concurrency; ``headers``: none, x or ietf;
+        ``retry_after_format``: seconds or date; ``concurrency``: requests in flight of the concurrency style.
+        """
+        body = {'rps': rps, 'api': api, 'retry_after': retry_after, 'burst': burst, 'per': per}
+        for key, value in (('style', style), ('headers', headers), ('retry_after_format', retry_after_format),
+                           ('concurrency', concurrency)):
+            if value is not None:
+                body[key] = value
+        return self._call('POST', 'ratelimit', body)
 
     def ratelimit_status(self):
         """The rate limit in force with its ``accepted`` and ``throttled`` counts, or None."""

@@ -17,8 +17,9 @@ Control endpoints live under ``/_sim``:
 ``POST /_sim/expire-tokens`` invalidate every token every API has issued
 ``GET /_sim/secrets``        every password, key, token and client secret any API knows or has issued,
                              so that tests can assert none of them shows up in any output
-``POST /_sim/ratelimit``     ``{"rps": 10, "api": null, "retry_after": 1, "burst": null, "per": "credential"}``:
-                             a server-side rate limit (see below); ``api`` null limits every API
+``POST /_sim/ratelimit``     ``{"rps": 10, "api": null, "retry_after": 1, "burst": null, "per": "credential",
+                             "style": "bucket", "headers": "none", "retry_after_format": "seconds",
+                             "concurrency": null}``: a server-side rate limit (see below); ``api`` null limits every API
 ``GET /_sim/ratelimit``      the rate limit in force (null when none) with ``accepted`` and ``throttled`` counts
 ``DELETE /_sim/ratelimit``   remove the rate limit
 ``GET /_sim/hostile``        the modes of the fault ``kind: hostile`` (hostile and broken answers: trickles,
@@ -49,6 +50,15 @@ beyond the limit is not carried out: it is answered ``429`` with ``Retry-After``
 least ``retry_after`` and at least the time until the bucket refills) and a body in the API's style,
 and is logged with ``"fault": "ratelimit"``. Control calls are never limited.
 
+``style`` (tests/simulator/ratelimits.py) changes how the limit is enforced: ``bucket`` (the above, default),
+``fixed`` (at most R in each whole second), ``sliding`` (at most R in any one second), ``gcra`` (no burst:
+one request each 1/R s; its Retry-After, the time to the next slot, rounds up to whole seconds) or
+``concurrency`` (at most ``concurrency``, default 2, requests in flight, each held concurrency/R s).
+``headers`` ``x`` adds ``X-RateLimit-Limit``/``-Remaining``/``-Reset`` (whole seconds to the reset) to every
+answer the limit applies to, 200s and 429s alike; ``ietf`` adds ``RateLimit-Policy: "default";q=R;w=1`` and
+``RateLimit: "default";r=<remaining>;t=<seconds>``. ``retry_after_format: "date"`` sends Retry-After as an
+HTTP date (the whole second at or after the wait).
+
 Every log entry carries ``seq``, ``time``, ``api``, ``method``, ``path``, ``query``, ``status``
 (None when no answer was sent), ``write`` (the method writes), ``applied`` (the API carried the
 request out and its own answer was a success: 2xx, and for ping.pl a header status ``OK``; also when a
@@ -61,6 +71,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import email.utils
 import json
 import math
 import random
@@ -71,6 +82,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from . import ratelimits
 
 LOOPBACK = '127.0.0.1'
 
@@ -89,9 +102,15 @@ def throttled_body(api, seconds):
 
 
 class RateLimit:
-    """A token bucket per key: ``rps`` requests a second, bursts of ``burst``."""
+    """A rate limit of ``rps`` requests a second per key, enforced in one of ``ratelimits.STYLES``.
 
-    def __init__(self, rps, api=None, retry_after=1, burst=None, per='credential'):
+    ``style`` bucket (default: bursts of ``burst``), fixed, sliding, gcra or concurrency (at most
+    ``concurrency`` requests in flight, each held ``concurrency / rps`` seconds); ``headers`` none, x or ietf
+    (advertise the limit on every answer the limit applies to); ``retry_after_format`` seconds or date.
+    """
+
+    def __init__(self, rps, api=None, retry_after=1, burst=None, per='credential', style='bucket', headers='none',
+                 retry_after_format='seconds', concurrency=None):
         self.rps = float(rps)
         if math.isnan(self.rps) or self.rps <= 0:
             raise ValueError('rps must be a positive number, got %r' % (rps,))
@@ -102,30 +121,76 @@ class RateLimit:
             raise ValueError('burst must be at least 1, got %r' % (burst,))
         if per not in ('credential', 'api'):
             raise ValueError('per must be "credential" or "api", got %r' % (per,))
+        style = style or 'bucket'
+        if style not in ratelimits.STYLES:
+            raise ValueError('style must be one of %s, got %r' % (', '.join(ratelimits.STYLES), style))
+        headers = headers or 'none'
+        if headers not in ratelimits.HEADERS:
+            raise ValueError('headers must be one of %s, got %r' % (', '.join(ratelimits.HEADERS), headers))
+        retry_after_format = retry_after_format or 'seconds'
+        if retry_after_format not in ratelimits.RETRY_AFTER_FORMATS:
+            raise ValueError('retry_after_format must be seconds or date, got %r' % (retry_after_format,))
+        self.concurrency = int(concurrency) if concurrency else 2
+        if self.concurrency < 1:
+            raise ValueError('concurrency must be at least 1, got %r' % (concurrency,))
         self.per = per
+        self.style = style
+        self.headers = headers
+        self.retry_after_format = retry_after_format
         self.buckets = {}
         self.accepted = 0
         self.throttled = 0
 
     def describe(self):
         return {'rps': self.rps, 'api': self.api, 'retry_after': self.retry_after, 'burst': self.burst,
-                'per': self.per, 'accepted': self.accepted, 'throttled': self.throttled}
+                'per': self.per, 'style': self.style, 'headers': self.headers,
+                'retry_after_format': self.retry_after_format, 'concurrency': self.concurrency,
+                'accepted': self.accepted, 'throttled': self.throttled}
 
     def applies(self, api):
         return self.api in (None, api)
 
+    @property
+    def hold(self):
+        """Seconds an accepted request is held in flight (the concurrency style's service time), else 0."""
+        return self.concurrency / self.rps if self.style == 'concurrency' else 0.0
+
+    def _limiter(self, key, now):
+        limiter = self.buckets.get(key)
+        if limiter is None:
+            limiter = self.buckets[key] = ratelimits.make(self.style, self.rps, self.burst, self.concurrency, now)
+        return limiter
+
     def take(self, key, now=None):
-        """Take one request from ``key``'s bucket: 0 when allowed, else the seconds until it would be."""
+        """Take one request from ``key``'s limit: 0 when allowed, else the seconds until it would be."""
         now = time.monotonic() if now is None else now
-        level, last = self.buckets.get(key, (self.burst, now))
-        level = min(self.burst, level + max(0.0, now - last) * self.rps)
-        if level >= 1.0 - 1e-9:  # float sums of refills
-            self.buckets[key] = (max(0.0, level - 1.0), now)
+        wait = self._limiter(key, now).take(now)
+        if wait:
+            self.throttled += 1
+        else:
             self.accepted += 1
-            return 0.0
-        self.buckets[key] = (level, now)
-        self.throttled += 1
-        return (1.0 - level) / self.rps
+        return wait
+
+    def release(self, key):
+        """A request of ``key`` accepted by the concurrency style has been answered."""
+        limiter = self.buckets.get(key)
+        if limiter is not None and hasattr(limiter, 'release'):
+            limiter.release()
+
+    def advert(self, key, now=None):
+        """The header fields advertising ``key``'s limit (empty when ``headers`` is none)."""
+        if self.headers == 'none':
+            return {}
+        now = time.monotonic() if now is None else now
+        return ratelimits.advert_headers(self.headers, *self._limiter(key, now).advert(now))
+
+    def retry_after_value(self, wait, wall=None):
+        """The Retry-After of a 429 ``wait`` seconds before the request would be allowed, and its whole seconds."""
+        seconds = max(self.retry_after, int(math.ceil(wait - 1e-9)))
+        if self.retry_after_format == 'date':
+            wall = time.time() if wall is None else wall
+            return email.utils.formatdate(math.ceil(wall + seconds), usegmt=True), seconds
+        return str(seconds), seconds
 
 
 def credential_of(request):
@@ -298,25 +363,42 @@ class Simulator:
         return None
 
     # -- rate limit --------------------------------------------------------
-    def set_ratelimit(self, rps, api=None, retry_after=1, burst=None, per='credential'):
-        """Limit ``api`` (None: every API) to ``rps`` requests a second per credential; rps None removes it."""
-        limit = RateLimit(rps, api=api, retry_after=retry_after, burst=burst, per=per) if rps is not None else None
+    def set_ratelimit(self, rps, api=None, retry_after=1, burst=None, per='credential', **how):
+        """Limit ``api`` (None: every API) to ``rps`` requests a second per credential; rps None removes it.
+
+        ``how``: ``style``, ``headers``, ``retry_after_format``, ``concurrency`` (see :class:`RateLimit`).
+        """
+        limit = RateLimit(rps, api=api, retry_after=retry_after, burst=burst, per=per, **how) if rps is not None else None
         with self.lock:
             self.ratelimit = limit
         return limit
 
     def throttle(self, api, request):
-        """A 429 reply when the request is beyond the rate limit, else None."""
+        """A 429 reply when the request is beyond the rate limit, else None (see :meth:`admit`)."""
+        return self.admit(api, request)[0]
+
+    def admit(self, api, request):
+        """``(reply, headers, release)``: a 429 reply when the request is beyond the rate limit (else None), the
+        header fields advertising the limit for the answer to an accepted request, and a callable to run once it
+        is answered (the concurrency style's slot; None otherwise)."""
         with self.lock:
             limit = self.ratelimit
             if limit is None or not limit.applies(api):
-                return None
+                return None, {}, None
             key = api if limit.per == 'api' else (api, credential_of(request))
-            wait = limit.take(key)
+            now = time.monotonic()
+            wait = limit.take(key, now)
+            headers = limit.advert(key, now)
             if not wait:
-                return None
-            seconds = max(limit.retry_after, int(math.ceil(wait)))
-        return json_reply(throttled_body(api, seconds), 429, {'Retry-After': str(seconds)})
+                release = None
+                if limit.style == 'concurrency':
+                    def release():
+                        with self.lock:
+                            limit.release(key)
+                return None, headers, release
+            value, seconds = limit.retry_after_value(wait)
+        headers['Retry-After'] = value
+        return json_reply(throttled_body(api, seconds), 429, headers), headers, None
 
     # -- dispatch ----------------------------------------------------------
     def record(self, api, request, status, fault=None, applied=False):
@@ -376,7 +458,10 @@ class Simulator:
                 return json_reply({'error': 'POST /_sim/ratelimit wants {"rps": R, "api": null, "retry_after": 1}'}, 400)
             try:
                 limit = self.set_ratelimit(body['rps'], api=body.get('api'), retry_after=body.get('retry_after', 1),
-                                           burst=body.get('burst'), per=body.get('per', 'credential'))
+                                           burst=body.get('burst'), per=body.get('per', 'credential'),
+                                           style=body.get('style'), headers=body.get('headers'),
+                                           retry_after_format=body.get('retry_after_format'),
+                                           concurrency=body.get('concurrency'))
             except (TypeError, ValueError) as exc:
                 return json_reply({'error': str(exc)}, 400)
             return json_reply(limit.describe())
@@ -423,10 +508,24 @@ class Simulator:
         if prepare is not None:
             # Lets the app mark the request (read_only, tag) even when a fault answers it.
             prepare(request)
-        throttled = self.throttle(api, request)
+        throttled, advert, release = self.admit(api, request)
         if throttled is not None:
             self.record(api, request, throttled.status, fault='ratelimit')
             return throttled, 0, False
+        try:
+            if release is not None:
+                time.sleep(self.ratelimit.hold if self.ratelimit is not None else 0.0)
+            reply, hold, drop = self._carry_out(api, app, request)
+        finally:
+            if release is not None:
+                release()
+        if advert and reply is not None and hasattr(reply, 'headers') and not hasattr(reply, 'stream'):
+            for name, value in advert.items():
+                reply.headers.setdefault(name, value)
+        return reply, hold, drop
+
+    def _carry_out(self, api, app, request):
+        """The answer to a request the rate limit let through: a fault's, else the API's."""
         fault = self.take_fault(api, request)
         if fault is not None:
             kind = fault['kind']

@@ -19,7 +19,7 @@ import threading
 import pytest
 
 from ansible_collections.fleetops.ping.plugins.module_utils.ratelimit import (
-    BETA, RECOVERY, RateLimiter, cubic_rate, recovery_time)
+    BETA, PACE_MARGIN, RECOVERY, RateLimiter, cubic_rate, recovery_time)
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import HttpClient
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import MonogotoClient
 from ansible_collections.fleetops.ping.plugins.module_utils.pingasset import PingAssetClient
@@ -221,11 +221,26 @@ def test_threads_sharing_one_limiter_stay_within_the_rate(cache):
 def test_retry_after_pauses_every_process_not_only_the_throttled_one(cache):
     fake = FakeTime()
     hit, other = limiter(fake), limiter(fake)
-    send_at_rate(hit, fake, 10, 2)
+    hit.acquire()
+    hit.record_ok(fake.now)  # one answer: nothing to measure the server's rate from
+    fake.advance(0.01)
     assert hit.record_throttle(retry_after=2, sent_at=fake.now) == pytest.approx(2.0)
     waited = other.acquire()  # another fork: it has not seen a 429 itself
     assert waited >= 2.0
     assert other.last_send_at >= fake.now - 1e-9 and other.last_send_at >= hit.snapshot()['blocked_until']
+
+
+def test_retry_after_pauses_only_one_slot_when_the_pace_is_known(cache):
+    """Issue 17: with the server's rate measured, a whole-second Retry-After does not idle the fleet."""
+    fake = FakeTime()
+    hit, other = limiter(fake), limiter(fake)
+    send_at_rate(hit, fake, 10, 2)
+    paused = hit.record_throttle(retry_after=2, sent_at=fake.now)
+    rate = hit.rate_at(fake.now)
+    assert paused == pytest.approx(1.0 / rate)
+    assert 0.05 < paused < 0.2
+    waited = other.acquire()
+    assert waited == pytest.approx(1.0 / rate)
 
 
 def test_retry_after_is_capped(cache):
@@ -234,7 +249,9 @@ def test_retry_after_is_capped(cache):
     assert lim.record_throttle(retry_after=3600, sent_at=fake.now) == pytest.approx(30.0)
 
 
-def test_throttle_cuts_the_rate_to_beta_times_the_measured_rate(cache):
+def test_throttle_sets_the_rate_just_under_the_accepted_rate(cache):
+    """Issue 17 (changed): a throttle while answers were being accepted measures the server's rate; the rate goes
+    just under it (PACE_MARGIN), not down to BETA of it."""
     fake = FakeTime()
     lim = limiter(fake)
     send_at_rate(lim, fake, 20, 3)
@@ -242,9 +259,23 @@ def test_throttle_cuts_the_rate_to_beta_times_the_measured_rate(cache):
     assert measured['send_rate'] == pytest.approx(20, rel=0.1) and measured['ok_rate'] == pytest.approx(20, rel=0.1)
     lim.record_throttle(retry_after=None, sent_at=fake.now)
     state = lim.snapshot()
-    assert state['engaged'] == 1.0
+    assert state['engaged'] == 1.0 and state['learned'] == 1.0
     assert state['w_max'] == pytest.approx(20, rel=0.1)
+    assert lim.rate_at(fake.now) == pytest.approx(PACE_MARGIN * state['w_max'])
+
+
+def test_throttle_with_nothing_measured_cuts_to_beta_and_starts_slowly(cache):
+    fake = FakeTime()
+    lim = limiter(fake)
+    for dummy in range(20):
+        lim.acquire()  # twenty forks at once, nothing answered yet
+    lim.record_throttle(retry_after=None, sent_at=fake.now)
+    state = lim.snapshot()
+    assert state['learned'] == 0.0
     assert lim.rate_at(fake.now) == pytest.approx(BETA * state['w_max'])
+    # A slow start: doubling every STARTUP_DOUBLING seconds (capped by twice what is sent).
+    send_at_rate(lim, fake, 40, 1)
+    assert lim.rate_at(fake.now) > 4 * BETA * state['w_max']
 
 
 def test_throttles_of_requests_in_flight_at_the_cut_do_not_cut_again(cache):
@@ -280,8 +311,10 @@ def test_acceptances_in_flight_at_the_cut_correct_it_upwards(cache):
         fake.advance(0.001)
         lim.record_ok(sent_at)
     state = lim.snapshot()
-    assert state['w_max'] > low and state['w_max'] == pytest.approx(state['ok_rate'], rel=0.01)
-    assert state['w_max'] <= state['w_ceiling']
+    # Issue 17 (changed): with nothing measured the cut starts from what was sent (the one accepted login does not
+    # make it a cut to the floor), so the acceptances of the requests in flight have nothing to correct.
+    assert low == pytest.approx(state['send_rate'], rel=0.1) and low > 10
+    assert state['w_max'] >= low and state['w_max'] <= state['w_ceiling']
 
 
 @pytest.mark.parametrize('w_max', [2.0, 10.0, 50.0, 200.0])
@@ -301,15 +334,24 @@ def test_rate_recovers_along_the_cubic_and_probes_beyond(w_max):
 
 
 def test_recovery_starts_after_the_pause_and_is_capped_by_what_is_sent(cache):
+    """Issue 17 (changed): with nothing measured the full Retry-After pauses everyone and the rate starts slowly
+    after it; once measured there is no pause, the rate goes just under the measured one and grows back."""
     fake = FakeTime()
     lim = limiter(fake)
-    send_at_rate(lim, fake, 10, 3)
+    for dummy in range(20):
+        lim.acquire()
     lim.record_throttle(retry_after=1, sent_at=fake.now)
     state = lim.snapshot()
-    assert state['recover_from'] == pytest.approx(state['blocked_until'])
-    fake.advance(1 + recovery_time(state['w_max']))
-    rate = lim.rate_at(fake.now)
-    assert rate == pytest.approx(state['w_max'], rel=0.05)
+    assert state['learned'] == 0.0
+    assert state['recover_from'] == pytest.approx(state['blocked_until']) and state['blocked_until'] > fake.now
+    fake.advance(2)
+    send_at_rate(lim, fake, 10, 3)
+    assert lim.record_throttle(retry_after=1, sent_at=fake.now) < 0.2  # measured: no shared pause
+    state = lim.snapshot()
+    assert state['learned'] == 1.0 and state['recover_from'] == pytest.approx(fake.now)
+    assert lim.rate_at(fake.now) == pytest.approx(PACE_MARGIN * state['w_max'])
+    k = (((1 - PACE_MARGIN) * RECOVERY ** 3) / (1 - BETA)) ** (1.0 / 3.0)
+    assert lim.rate_at(fake.now + k) == pytest.approx(state['w_max'], rel=0.01)
     # Idle a while: the cubic has grown huge, but the rate resumes at the rate last throttled, not above it.
     fake.advance(600)
     assert lim.rate_at(fake.now) == pytest.approx(state['w_max'])
