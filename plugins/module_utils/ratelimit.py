@@ -438,8 +438,8 @@ class RateLimiter:
             in_force = self.current_rate(state, now) if state.engaged else None
             self._advertised(state, headers, now)
             wait = None if retry_after is None else min(max(0.0, float(retry_after)), self.block_cap)
-            if (not state.engaged or (sent_at >= state.cut_at and sent_at >= state.episode_until)
-                    or now - state.cut_at >= FORGET_AFTER):
+            new_episode = sent_at >= state.cut_at and sent_at >= state.episode_until
+            if not state.engaged or new_episode or now - state.cut_at >= FORGET_AFTER:
                 self._cut(state, now, in_force)
                 state.episode_until = now + (wait or 0.0)
                 state.episode_hits = 1.0

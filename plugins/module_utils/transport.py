@@ -676,9 +676,10 @@ class HttpClient:
             if delay is None:
                 if isinstance(error, Exception):
                     # A write whose request may have reached the API: it may have been carried out.
-                    unsure = method not in READ_METHODS and not (kind == 'unprocessed' or _never_sent(error)
-                                                                 or (isinstance(error, DeadlineExceeded) and not error.sent)
-                                                                 or isinstance(error, requests.exceptions.ConnectTimeout))
+                    not_sent = any((kind == 'unprocessed', _never_sent(error),
+                                    isinstance(error, DeadlineExceeded) and not error.sent,
+                                    isinstance(error, requests.exceptions.ConnectTimeout)))
+                    unsure = method not in READ_METHODS and not not_sent
                     raise ApiError(self.redact('%s %s: %s (%s)%s' % (method, shown_path, reason, one_line(error, 200),
                                                                      '; ' + gave_up if gave_up else '')),
                                    method=method, path=shown_path, unsure=unsure)

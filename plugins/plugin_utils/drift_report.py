@@ -172,8 +172,8 @@ def _flat_json_lines(value):
 
 
 def _as_lines(value):
-    if (isinstance(value, dict) and value and all(isinstance(k, str) for k in value)
-            and all(isinstance(v, _SCALARS) and not isinstance(v, float) for v in value.values())):
+    flat = isinstance(value, dict) and value and all(isinstance(k, str) for k in value)
+    if flat and all(isinstance(v, _SCALARS) and not isinstance(v, float) for v in value.values()):
         return _flat_json_lines(value)
     if isinstance(value, (dict, list)):
         text = json.dumps(value, indent=4, sort_keys=True, default=str)
