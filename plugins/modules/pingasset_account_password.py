@@ -17,9 +17,11 @@ description:
     M(fleetops.ping.pingasset_account_info)).
   - Success is the documented HTTP 204 and nothing else. Another success status fails the task, saying that whether
     the password changed is not known.
-  - "The API's validation errors (HTTP 400, for example a wrong old password or a new one too weak) fail the task in
-    one line with the API's field messages, such as
-    C(old_password: Your old password was entered incorrectly. Please enter it again.)."
+  - The API's validation errors (HTTP 400, for example a wrong old password or a new one too weak) fail the task in
+    one line with the API's field messages, each after its field's name, such as
+    C(old_password (Your old password was entered incorrectly. Please enter it again.)). The field names are not
+    followed by a colon here as in the other PING asset modules. The collection blanks whatever follows C(password)
+    and a colon in any text, since it looks like a credential.
   - A password cannot be read back, so the module cannot know whether the password already is O(new_password). It
     reports C(changed=true) every time it sends the change. Run it only when a rotation is due, for example under a
     C(when:) on a date or a flag kept with the passwords in the vault (see the examples).
