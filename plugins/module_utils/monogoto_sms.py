@@ -82,9 +82,9 @@ def check_sender(value):
 
 def check_sms_params(params):
     params['iccid'] = check_iccid(params['iccid'])
-    message = params.get('message')
+    message = params.get('msg')
     if message is None or not str(message).strip():
-        raise ModuleFailure('message: must not be empty')
+        raise ModuleFailure('msg: must not be empty')
     if params.get('sender') is not None:
         params['sender'] = check_sender(params['sender'])
 
@@ -123,7 +123,7 @@ def sms_id_of(resp, iccid):
 
 def run_thing_sms(params, client, check_mode=False, diff=False):
     iccid = params['iccid']
-    message = params['message']
+    message = params['msg']
     encoding, units, parts = measure(message)
     result = {'changed': True, 'thing_id': thing_id(iccid), 'encoding': encoding, 'length': units, 'parts': parts}
     if units > SINGLE[encoding]:
@@ -132,7 +132,7 @@ def run_thing_sms(params, client, check_mode=False, diff=False):
         else:
             how = ('%d UCS-2 characters (it goes as UCS-2 because of characters outside the GSM alphabet, such as %r)'
                    % (units, first_non_gsm(message)))
-        client.http.warn('message: %s, more than the %d of one SMS: it may be split into %d parts or refused; '
+        client.http.warn('msg: %s, more than the %d of one SMS: it may be split into %d parts or refused; '
                          'Monogoto documents no limit, and the message is sent as given' % (how, SINGLE[encoding], parts))
     if check_mode:
         result['msg'] = 'check mode: would send the SMS to %s' % thing_id(iccid)
@@ -154,7 +154,8 @@ THING_SMS = ModuleDef(
     'monogoto_thing_sms',
     monogoto_argument_spec(
         iccid=dict(type='str', required=True),
-        message=dict(type='str', required=True),
+        # Not "message", which Ansible reserves; "msg" as in the SMS modules of community.general (twilio, nexmo).
+        msg=dict(type='str', required=True),
         sender=dict(type='str'),
     ),
     run_thing_sms,

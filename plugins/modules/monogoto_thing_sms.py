@@ -13,7 +13,7 @@ short_description: Send an SMS to a Monogoto SIM (Thing)
 version_added: 0.2.0
 description:
   - Sends one SMS to the device of the SIM with C(POST /thing/ThingId_ICCID_<iccid>/sms), the body carrying
-    C(Message) (O(message)) and C(From) (O(sender)), and returns the SMS id the API answers.
+    C(Message) (O(msg)) and C(From) (O(sender)), and returns the SMS id the API answers.
   - Sending is an action, not a state, so the task reports a change every time it sends. Run it under a condition
     (C(when:)) or from a handler when the SMS must go only on some runs, for example to configure or wake a tracker
     after its configuration changed.
@@ -38,9 +38,10 @@ options:
       - ICCID of the SIM, digits only, 16 to 22 long. The Thing id is C(ThingId_ICCID_<iccid>).
     type: str
     required: true
-  message:
+  msg:
     description:
       - The text of the SMS. It must not be empty nor only blanks.
+      - Named C(msg) as in the SMS modules of C(community.general); Ansible reserves the name C(message).
       - Sent as given. See the description for how its length is judged.
     type: str
     required: true
@@ -76,7 +77,7 @@ EXAMPLES = r'''
 - name: Ask a tracker for its position now
   fleetops.ping.monogoto_thing_sms:
     iccid: "8944500102198304826"
-    message: "WHERE#"
+    msg: "WHERE#"
     sender: FleetOps
   delegate_to: localhost
   register: sms
@@ -98,7 +99,7 @@ EXAMPLES = r'''
 - name: Send the new interval
   fleetops.ping.monogoto_thing_sms:
     iccid: "{{ monogoto_iccid }}"
-    message: "TIMER,{{ report_interval_s }}#"
+    msg: "TIMER,{{ report_interval_s }}#"
   delegate_to: localhost
 '''
 

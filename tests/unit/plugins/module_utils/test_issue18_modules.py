@@ -190,7 +190,7 @@ def test_sender_rules(sender, ok):
 
 
 def test_sms_check_mode_sends_nothing_and_a_send_returns_the_id(sim):
-    args = monogoto(sim, iccid=VENDOR_ICCID, message='WHERE#', sender='FleetOps')
+    args = monogoto(sim, iccid=VENDOR_ICCID, msg='WHERE#', sender='FleetOps')
     checked = execute(sms.THING_SMS, dict(args), check_mode=True)
     assert checked['changed'] is True and 'sms_id' not in checked
     assert checked['msg'] == 'check mode: would send the SMS to ' + TID
@@ -201,7 +201,7 @@ def test_sms_check_mode_sends_nothing_and_a_send_returns_the_id(sim):
     assert recorded == [{'id': sent['sms_id'], 'ThingId': TID, 'Message': 'WHERE#', 'From': 'FleetOps'}]
     assert (sent['encoding'], sent['length'], sent['parts']) == ('gsm7', 6, 1)
     # Always a change, and sent again when asked again.
-    again = execute(sms.THING_SMS, monogoto(sim, iccid=VENDOR_ICCID, message='WHERE#'))
+    again = execute(sms.THING_SMS, monogoto(sim, iccid=VENDOR_ICCID, msg='WHERE#'))
     assert again['changed'] is True and again['sms_id'] != sent['sms_id']
     assert sim.state('monogoto')['sms'][1]['From'] is None  # no sender: no From in the body
 
@@ -209,21 +209,21 @@ def test_sms_check_mode_sends_nothing_and_a_send_returns_the_id(sim):
 def test_sms_too_long_is_warned_about_not_cut(sim):
     message = 'A' * 150 + '[]{}~'
     warnings = []
-    sent = execute(sms.THING_SMS, monogoto(sim, iccid=VENDOR_ICCID, message=message), warn=warnings.append)
+    sent = execute(sms.THING_SMS, monogoto(sim, iccid=VENDOR_ICCID, msg=message), warn=warnings.append)
     assert (sent['length'], sent['parts'], warnings) == (160, 1, [])  # extension characters count 2: just fits
     assert sim.state('monogoto')['sms'][0]['Message'] == message
     long_one = 'A' * 156 + '[]{}'
     warnings = []
-    sent = execute(sms.THING_SMS, monogoto(sim, iccid=VENDOR_ICCID, message=long_one), warn=warnings.append)
+    sent = execute(sms.THING_SMS, monogoto(sim, iccid=VENDOR_ICCID, msg=long_one), warn=warnings.append)
     assert sent['length'] == 164 and sent['parts'] == 2
     assert len(warnings) == 1 and 'more than the 160 of one SMS' in warnings[0] and 'split into 2 parts' in warnings[0]
     assert sim.state('monogoto')['sms'][1]['Message'] == long_one
 
 
 def test_sms_bad_input_fails_before_any_request(sim):
-    for args, msg in ((dict(message='  '), 'message: must not be empty'),
-                      (dict(message='hi', sender='ThisIsTooLongASender'), "sender: 'ThisIsTooLongASender' is not"),
-                      (dict(message='hi', iccid='89'), "iccid: '89' is not a valid ICCID")):
+    for args, msg in ((dict(msg='  '), 'msg: must not be empty'),
+                      (dict(msg='hi', sender='ThisIsTooLongASender'), "sender: 'ThisIsTooLongASender' is not"),
+                      (dict(msg='hi', iccid='89'), "iccid: '89' is not a valid ICCID")):
         full = monogoto(sim, iccid=VENDOR_ICCID)
         full.update(args)
         result = execute(sms.THING_SMS, full)
@@ -277,7 +277,7 @@ class FakeSmsClient:
 def test_sms_that_may_have_gone_is_not_resent_and_reports_a_change():
     client = FakeSmsClient(ApiError('POST /thing/x/sms: read timed out after 5s', method='POST', path='/thing/x/sms',
                                     unsure=True))
-    params = {'iccid': VENDOR_ICCID, 'message': 'hi', 'sender': None}
+    params = {'iccid': VENDOR_ICCID, 'msg': 'hi', 'sender': None}
     with pytest.raises(Exception) as info:
         sms.run_thing_sms(params, client)
     assert info.value.extra == {'changed': True}
