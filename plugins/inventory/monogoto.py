@@ -24,8 +24,8 @@ description:
     C(monogoto_api_url); with O(include_status) also C(monogoto_connection_status) (C(CONNECTED) or
     C(DISCONNECTED)), C(monogoto_session) (the status entry as read) and its other fields in snake_case
     (C(monogoto_provision_status), C(monogoto_active_imsi), ...)."
-  - The modules C(fleetops.ping.monogoto_thing_imei) and C(fleetops.ping.monogoto_thing_state) can use
-    C(monogoto_thing) as their reading of the Thing instead of reading it again (their option C(reading_max_age)).
+  - The modules C(fleetops.ping.monogoto_thing_imei), C(fleetops.ping.monogoto_thing) and
+    C(fleetops.ping.monogoto_thing_state) can use C(monogoto_thing) as their reading of the Thing instead of reading it again (their option C(reading_max_age)).
   - The configuration file's name must end in C(.monogoto.yml) or C(.monogoto.yaml).
   - The listing call is not in Monogoto's documentation; its answer is read defensively (a bare list, or a list under
     C(Data), C(Things) or C(results)) and paging stops at a short page. It announces no total, so a page that is more

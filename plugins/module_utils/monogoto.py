@@ -219,6 +219,16 @@ class MonogotoClient:
                          headers={'apikey': apikey}, idempotent=True)
         return data
 
+    def send_sms(self, iccid, message, sender=None):
+        """POST /thing/<id>/sms; the HTTP response (its body holds the SMS id, read by the caller).
+
+        Never resent where the API may have acted on it (a POST): an SMS is not sent twice by a retry.
+        """
+        body = {'Message': message}
+        if sender is not None:
+            body['From'] = sender
+        return self.call('POST', '/thing/%s/sms' % thing_id(iccid), expect='text', json_body=body, idempotent=False)
+
     def get_state(self, iccid):
         resp = self.call('GET', '/thing/%s/state/' % thing_id(iccid), expect='text')
         data = resp.data

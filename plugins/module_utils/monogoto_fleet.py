@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetops.ping contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Logic of ``monogoto_fleet``: bring a list of SIMs to their desired lock and state from one listing.
+"""Logic of ``monogoto_fleet``: bring a list of SIMs to their desired lock, name, description and state from one listing.
 
 The task reads the whole account with the listing (``GET /things``, pages read ``concurrency`` at a time,
 :func:`monogoto_things.list_all_things`), compares every SIM asked for against the Thing listed, with the rules
@@ -28,14 +28,17 @@ from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_things impo
     _map,
     client_factory,
     MAX_THINGS,
+    check_text,
     list_all_things,
 )
 from ansible_collections.fleetops.ping.plugins.module_utils.runner import ModuleDef, ModuleFailure
 from ansible_collections.fleetops.ping.plugins.module_utils.transport import ApiError, one_line
 from ansible_collections.fleetops.ping.plugins.module_utils.validate import check_iccid, check_imei
 
-WISH_KEYS = ('imei', 'lock', 'state')
+WISH_KEYS = ('imei', 'lock', 'name', 'description', 'state')
 ENTRY_KEYS = ('iccid',) + WISH_KEYS
+# A name is one SIM's own: defaults would give every SIM the same one.
+DEFAULT_KEYS = tuple(k for k in WISH_KEYS if k != 'name')
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 32
 SHOWN_FAILURES = 3      # failures named in the task's message
@@ -63,6 +66,12 @@ def _wishes(raw, where):
             wish['lock'] = check_type_bool(lock)
         except TypeError:
             raise ModuleFailure('%s.lock: %r is not a boolean (true/false, yes/no, 1/0)' % (where, lock))
+    for key in ('name', 'description'):
+        # As in monogoto_thing, except that an empty value (an empty CSV cell) sets nothing: a file with a blank
+        # description must not wipe the SIM's.
+        value = raw.get(key)
+        if value is not None and value != '':
+            wish[key] = check_text(value, '%s.%s' % (where, key), allow_empty=key != 'name')
     state = raw.get('state')
     if state is not None and state != '':
         if state not in SETTABLE_STATES:
@@ -92,9 +101,9 @@ def _check_entry(wish, where):
         raise ModuleFailure('%s (ICCID %s): an empty imei clears the master IMEI, which conflicts with lock=true; '
                             'give the IMEI to lock to, or leave imei out to lock to the one the SIM reports'
                             % (where, iccid))
-    if wish.get('lock') is None and wish.get('state') is None:
-        raise ModuleFailure('%s (ICCID %s): nothing to manage; give lock or state, in the entry or in defaults'
-                            % (where, iccid))
+    if all(wish.get(key) is None for key in ('lock', 'name', 'description', 'state')):
+        raise ModuleFailure('%s (ICCID %s): nothing to manage; give lock, name, description or state, in the entry '
+                            'or in defaults' % (where, iccid))
 
 
 def check_fleet_params(params):
@@ -105,7 +114,10 @@ def check_fleet_params(params):
     if params.get('max_things') is not None and params['max_things'] < 1:
         raise ModuleFailure('max_things: must be 1 or more, found %s' % params['max_things'])
     raw_defaults = params.get('defaults') or {}
-    _unknown_keys(raw_defaults, WISH_KEYS, 'defaults')
+    if raw_defaults.get('name') not in (None, ''):
+        raise ModuleFailure('defaults.name: a name is one SIM\'s own (defaults would give every SIM the same one); '
+                            'give name in the entries of things')
+    _unknown_keys(dict((k, v) for k, v in raw_defaults.items() if k != 'name'), DEFAULT_KEYS, 'defaults')
     defaults = _wishes(raw_defaults, 'defaults')
     entries, where_of = {}, {}
 
@@ -125,7 +137,7 @@ def check_fleet_params(params):
     for index, raw in enumerate(things):
         where = 'things[%d]' % index
         if not isinstance(raw, dict):
-            raise ModuleFailure('%s: expected a dict with iccid and any of imei, lock, state, found %s'
+            raise ModuleFailure('%s: expected a dict with iccid and any of imei, lock, name, description, state, found %s'
                                 % (where, one_line(repr(raw), 80)))
         _unknown_keys(raw, ENTRY_KEYS, where)
         if raw.get('iccid') in (None, ''):

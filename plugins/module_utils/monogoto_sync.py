@@ -7,12 +7,14 @@ What a module manages on a Thing comes in groups, each written by one documented
 
 - ``imei`` (:data:`IMEI`): ``LockMasterImei`` and ``MasterIMEI``, written with ``PUT /thing/update/`` and the
   Thing's ``cas``;
+- ``name`` (:data:`NAME`) and ``description`` (:data:`DESCRIPTION`): ``ThingName`` and ``ThingDescription``, each
+  written with its own ``PUT /thing/update/`` body and the Thing's ``cas`` (Monogoto's "Update Thing Name" and
+  "Update Thing Description");
 - ``state`` (:data:`STATE`): the lifecycle state, written with ``PUT /thing/<id>/state/``, which carries no ``cas``.
 
-``monogoto_thing_imei``, ``monogoto_thing_state`` and ``monogoto_fleet`` compare with a group's
-:meth:`Group.desired` and write with :func:`write`. Another group (``ThingName`` or ``ThingDescription``,
-each its own ``PUT /thing/update/`` body with the ``cas``) is one more :class:`Group` subclass: ``keys``,
-``current``, ``desired``, ``read`` and ``send``.
+``monogoto_thing_imei``, ``monogoto_thing``, ``monogoto_thing_state`` and ``monogoto_fleet`` compare with a
+group's :meth:`Group.desired` and write with :func:`write`. Another group is one more :class:`Group` subclass:
+``keys``, ``current``, ``desired``, ``read`` and ``send``.
 
 The rules every write holds to, in :func:`write`:
 
@@ -181,10 +183,54 @@ class StateGroup(Group):
         return client.set_state(iccid, after['state'])
 
 
+class AttributeGroup(Group):
+    """One plain text attribute of the Thing (``ThingName``, ``ThingDescription``), written alone with the ``cas``.
+
+    The option that asks for it is ``option`` (``name``, ``description``). A Thing read from the API that does not
+    carry the attribute (or carries null) has it empty; a listed Thing that does not carry it shows nothing
+    (``current`` None), so that the fleet reads it from the API.
+    """
+
+    uses_cas = True
+    call = 'PUT /thing/update/'
+
+    def __init__(self, name, key, option):
+        self.name = name
+        self.key = key
+        self.keys = (key,)
+        self.option = option
+
+    def manages(self, wish):
+        return wish.get(self.option) is not None
+
+    def values(self, thing):
+        _k, value = find_key(thing, self.key)
+        return {self.key: '' if value is None else str(value)}
+
+    def current(self, thing):
+        if find_key(thing, self.key)[0] is None:
+            return None
+        return self.values(thing)
+
+    def desired(self, wish, thing, current):
+        return {self.key: wish[self.option]}
+
+    def read(self, client, iccid):
+        thing = client.get_thing(iccid)
+        return thing, self.values(thing)
+
+    def send(self, client, iccid, thing, after):
+        body = {'cas': thing_cas(thing, iccid), 'ThingId': thing_id(iccid), self.key: after[self.key]}
+        return client.update_thing(body)
+
+
 IMEI = ImeiGroup()
+NAME = AttributeGroup('name', 'ThingName', 'name')
+DESCRIPTION = AttributeGroup('description', 'ThingDescription', 'description')
 STATE = StateGroup()
-# The order a Thing's groups are written in: the cas write first, while the cas read with the Thing holds.
-GROUPS = (IMEI, STATE)
+# The order a Thing's groups are written in: the cas writes first (each one reads the Thing again for the
+# cas the one before spent), the state last.
+GROUPS = (IMEI, NAME, DESCRIPTION, STATE)
 
 
 # -- the write ----------------------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ from ansible_collections.fleetops.ping.plugins.module_utils.monogoto import (
 )
 from ansible_collections.fleetops.ping.plugins.module_utils import reading as _reading
 from ansible_collections.fleetops.ping.plugins.module_utils.monogoto_sync import (
+    DESCRIPTION,
     IMEI,
+    NAME,
     SETTABLE_STATES,
     STATE,
     imei_state,
@@ -172,6 +174,98 @@ THING_STATE = ModuleDef(
     run_thing_state,
     client_factory=client_factory,
     check_params=check_state_params,
+)
+
+
+# -- monogoto_thing (name and description) ------------------------------------------
+
+ATTRIBUTE_GROUPS = (NAME, DESCRIPTION)
+
+
+def check_text(value, option, allow_empty=True):
+    """A name or description: text (a number is taken as its text), no length bound (Monogoto documents none)."""
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        raise ModuleFailure('%s: must be a string, found %s' % (option, type(value).__name__))
+    text = str(value)
+    if not allow_empty and not text.strip():
+        raise ModuleFailure('%s: must not be empty (a Thing keeps a name; give the one it should have)' % option)
+    return text
+
+
+def check_thing_params(params):
+    params['iccid'] = check_iccid(params['iccid'])
+    if params.get('name') is None and params.get('description') is None:
+        raise ModuleFailure('name, description: give at least one of them (what the task manages)')
+    if params.get('name') is not None:
+        params['name'] = check_text(params['name'], 'name', allow_empty=False)
+    if params.get('description') is not None:
+        params['description'] = check_text(params['description'], 'description')
+    _reading.check_max_age(params)
+
+
+def run_thing(params, client, check_mode=False, diff=False):
+    """Bring ThingName and ThingDescription to what the task asks, one ``PUT /thing/update/`` each that differs.
+
+    The comparison comes from the inventory reading when it is young enough and shows every attribute managed,
+    else from one ``GET /thing/<id>``. Each write sends the ``cas`` of the Thing it compared against; a second write
+    reads the Thing again first, since the first one changed its ``cas``.
+    """
+    iccid = params['iccid']
+    groups = [g for g in ATTRIBUTE_GROUPS if g.manages(params)]
+    reading = thing_reading(params)
+    if reading is not None and any(g.current(reading.object) is None for g in groups):
+        reading = None  # the listing does not show an attribute managed: read the Thing
+    thing = reading.object if reading is not None else client.get_thing(iccid)
+    stale = ' (the inventory reading of %.0fs ago was out of date)' % reading.age if reading is not None else ''
+    before, after = {}, {}
+    changed = wrote = read_after = False
+    for group in groups:
+        if wrote:
+            # The write before changed the cas: compare and write with the Thing as it is now.
+            thing, current = group.read(client, iccid)
+            read_after = True
+        else:
+            current = group.values(thing)
+        wanted = group.desired(params, thing, current)
+        differs = current != wanted
+        if differs and not check_mode:
+            done = write(client, group, params, thing, current, wanted, warn_each(client), stale=stale)
+            current, wanted, differs = done.before, done.after, done.changed
+            thing = done.thing if done.thing is not None else thing
+            read_after = done.read_after
+            wrote = wrote or done.changed
+            if done.changed and not done.read_after:
+                thing = dict(thing)
+                thing.update(wanted)
+                read_after = False
+        before.update(current)
+        after.update(wanted)
+        changed = changed or differs
+    if wrote and reading is None and not read_after:
+        thing = client.get_thing(iccid)
+    elif changed:
+        thing = dict(thing)
+        thing.update(after)
+    result = {'changed': changed, 'thing': thing}
+    result['reading'] = reading.info() if reading is not None else _reading.api_info()
+    if diff:
+        result['diff'] = {'before': before, 'after': after,
+                          'before_header': thing_id(iccid), 'after_header': thing_id(iccid)}
+    return result
+
+
+THING = ModuleDef(
+    'monogoto_thing',
+    monogoto_argument_spec(
+        iccid=dict(type='str', required=True),
+        name=dict(type='str'),
+        description=dict(type='str'),
+        **_reading.reading_argument_spec()
+    ),
+    run_thing,
+    client_factory=client_factory,
+    check_params=check_thing_params,
+    required_one_of=[['name', 'description']],
 )
 
 

@@ -46,6 +46,7 @@ CONFIGURATIONS = '/1.0/configurations/customer/'
 DEVICES = '/1.0/devices/devices/'
 EVENTS = '/1.0/events/'
 ACCOUNT = '/1.0/customers/accounts/me/'
+PASSWORD_CHANGE = '/1.0/customers/accounts/password/change/'
 APPLICATIONS = '/1.0/applications/'
 
 # The fields of the answers, with the types the modules' RETURN documents (the vendor's samples).
@@ -438,6 +439,46 @@ class PingAssetClient:
             raise ApiError('GET %s: expected a JSON object, found %s' % (ACCOUNT, type(data).__name__),
                            method='GET', path=ACCOUNT)
         return data
+
+    def change_password(self, old_password, new_password):
+        """POST the password change; True on the documented 204, a failure otherwise.
+
+        Both passwords are registered with the HTTP layer first, so that no text it produces (an error, a
+        warning, a field message of the API) can hold them. A 400's field errors come back as one line.
+        """
+        self.http.add_secret(old_password)
+        self.http.add_secret(new_password)
+        body = {'old_password': old_password, 'password': new_password, 'password_confirmation': new_password}
+        try:
+            resp = self.call('POST', PASSWORD_CHANGE, json_body=body, expect='response', idempotent=False)
+        except ApiError as exc:
+            raise self._password_refusal(exc)
+        if resp.status != 204:
+            found = self.http.redact(one_line(resp.text or '(empty body)', 160))
+            raise WriteNotConfirmed('POST %s: HTTP %s instead of the documented 204, so whether the password was '
+                                    'changed is not known; the answer: %s' % (PASSWORD_CHANGE, resp.status, found),
+                                    found=found, status=resp.status, method='POST', path=PASSWORD_CHANGE)
+        return True
+
+    def _password_refusal(self, exc):
+        """A 400's field errors as ``old_password (message); password (message)``, on one line.
+
+        Not ``old_password: message`` as the other validation errors: the HTTP layer blanks whatever follows
+        ``password:`` in any text (it looks like a credential), which would eat the first word of each message.
+        Each message is still redacted on its own (the passwords sent, anything credential-looking).
+        """
+        if not is_validation_body(exc.body):
+            return exc
+        pairs = _flatten(exc.body)
+        pairs.sort(key=lambda pair: pair[0] == NON_FIELD)
+        text = '; '.join('%s (%s)' % (name, self.http.redact(' '.join(msgs)) or 'no message') for name, msgs in pairs)
+        text = one_line(text, VALIDATION_MESSAGE_LIMIT)
+        if exc.api_message and exc.msg.endswith(exc.api_message):
+            prefix = exc.msg[:len(exc.msg) - len(exc.api_message)]
+        else:
+            prefix = '%s %s: HTTP %s: ' % (exc.method, exc.path, exc.status)
+        return ApiError(prefix + text, status=exc.status, method=exc.method, path=exc.path, api_message=text,
+                        body=exc.body)
 
     # -- configurations -------------------------------------------------------
     def list_configurations(self, name=None, search=None, ordering=None):

@@ -492,6 +492,42 @@ ACCOUNT_INFO = ModuleDef(
 )
 
 
+# -- pingasset_account_password ------------------------------------------------------------------
+
+def check_password_params(params):
+    for option in ('old_password', 'new_password'):
+        if not params.get(option):
+            raise ModuleFailure('%s: must not be empty' % option)
+    if params['old_password'] == params['new_password']:
+        raise ModuleFailure('new_password: it is the same as old_password; a rotation needs a new password')
+
+
+def run_account_password(params, client, check_mode=False, diff=False):
+    """Change the password of the user the credentials act as; changed every time it is sent (a password cannot be
+    read, so there is nothing to compare). Check mode sends nothing."""
+    if check_mode:
+        return {'changed': True, 'msg': 'check mode: the password change was not sent'}
+    try:
+        client.change_password(params['old_password'], params['new_password'])
+    except ApiError as exc:
+        if exc.unsure:
+            raise ModuleFailure('%s; the password may or may not have been changed' % exc.msg, changed=True)
+        raise
+    return {'changed': True, 'msg': 'the password was changed (HTTP 204)'}
+
+
+ACCOUNT_PASSWORD = ModuleDef(
+    'pingasset_account_password',
+    pingasset_argument_spec(
+        old_password=dict(type='str', required=True, no_log=True),
+        new_password=dict(type='str', required=True, no_log=True),
+    ),
+    run_account_password,
+    client_factory=client_factory,
+    check_params=check_password_params,
+)
+
+
 # -- pingasset_application and pingasset_application_info -------------------------------------
 
 def public_application(app):

@@ -9,15 +9,18 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: monogoto_fleet
-short_description: Bring a whole fleet of Monogoto SIMs (Things) to their IMEI lock and lifecycle state in one task
+short_description: Bring a whole fleet of Monogoto SIMs (Things) to their IMEI lock, name, description and state in one task
 version_added: 0.2.0
 description:
   - One task for many SIMs, at the cost of the listing. Reads every Thing of the account with the listing
     C(GET /things) (50 Things a request, O(concurrency) pages at a time), compares each SIM asked for with the Thing
     listed, and writes only what differs, O(concurrency) SIMs at a time. A fleet that is already right costs the
     listing and a login, and nothing per SIM.
-  - Each SIM's wishes mean exactly what they mean in M(fleetops.ping.monogoto_thing_imei) (C(lock), C(imei)) and
-    M(fleetops.ping.monogoto_thing_state) (C(state)), and are compared and written by the same code. The lock is
+  - Each SIM's wishes mean exactly what they mean in M(fleetops.ping.monogoto_thing_imei) (C(lock), C(imei)),
+    M(fleetops.ping.monogoto_thing) (C(name), C(description)) and M(fleetops.ping.monogoto_thing_state) (C(state)),
+    and are compared and written by the same code. The name and the description are each one more
+    C(PUT /thing/update/) with the C(cas), after the lock; an update after another one reads the Thing again for
+    its new C(cas). The lock is
     written with C(PUT /thing/update/) and the C(cas) of the listing; a CAS conflict (HTTP 409 or 412, the Thing
     changed since it was listed) reads that one Thing again with C(GET /thing/<id>), compares again and retries
     once. The state is written with C(PUT /thing/<id>/state/). When a SIM needs both, the lock is written first.
@@ -28,8 +31,9 @@ description:
     one-line message naming how many SIMs failed and the first failures; C(failures) lists them all. A rerun
     converges, since only what still differs is written.
   - Bad input fails before any request is sent, naming the entry. That is a malformed ICCID or IMEI, an unknown state, an
-    unknown key, an entry that manages nothing, O(things[].imei) without O(things[].lock), C(imei="") with
-    C(lock=true), the same ICCID twice with different wishes (twice with the same wishes is one SIM), no SIM at all.
+    unknown key, a name or description that is not text, a name of blanks only, a name in O(defaults), an entry that
+    manages nothing, O(things[].imei) without O(things[].lock), C(imei="") with C(lock=true), the same ICCID twice
+    with different wishes (twice with the same wishes is one SIM), no SIM at all.
   - Every request goes through the collection's shared rate limiter and retries (see the connection options), so a
     fleet task and other tasks of the controller share one request rate per account.
   - "The result stays small however large the fleet: a C(summary), one entry in C(changes) per changed SIM and one
@@ -70,6 +74,19 @@ options:
           - Whether the SIM may only work in the device with the master IMEI (C(LockMasterImei)).
           - Omitted (here and in O(defaults)), the lock and the master IMEI are not managed.
         type: bool
+      name:
+        description:
+          - The name the SIM must have (C(ThingName)), compared exactly, as O(fleetops.ping.monogoto_thing#module:name).
+          - An empty value (a blank CSV cell) sets nothing; omitted, the name is not managed. Not taken from
+            O(defaults), since every SIM would get the same name.
+        type: str
+      description:
+        description:
+          - The description the SIM must have (C(ThingDescription)), compared exactly.
+          - An empty value (a blank CSV cell) sets nothing, so a file with blank descriptions wipes none; clear a
+            description with M(fleetops.ping.monogoto_thing) and O(fleetops.ping.monogoto_thing#module:description="").
+          - Omitted (here and in O(defaults)), the description is not managed.
+        type: str
       state:
         description:
           - The lifecycle state the SIM must be in. Omitted (here and in O(defaults)), the state is not managed.
@@ -97,6 +114,10 @@ options:
         description:
           - As O(things[].lock).
         type: bool
+      description:
+        description:
+          - As O(things[].description).
+        type: str
       state:
         description:
           - As O(things[].state).
@@ -127,7 +148,7 @@ attributes:
     description: In check mode the listing is read and nothing is written; C(changes) lists what would change.
   diff_mode:
     support: full
-    description: One diff entry per changed SIM, with the lock and state it manages before and after.
+    description: One diff entry per changed SIM, with the lock, name, description and state it manages before and after.
   platform:
     support: full
     platforms: all
@@ -142,6 +163,7 @@ notes:
     on C(localhost)."
 seealso:
   - module: fleetops.ping.monogoto_thing_imei
+  - module: fleetops.ping.monogoto_thing
   - module: fleetops.ping.monogoto_thing_state
   - module: fleetops.ping.monogoto_thing_info
   - plugin: fleetops.ping.monogoto
@@ -195,6 +217,18 @@ EXAMPLES = r'''
 - name: Bring every SIM of the CSV file to its state
   fleetops.ping.monogoto_fleet:
     things: "{{ sims.list }}"
+  run_once: true
+  delegate_to: localhost
+
+# Name each SIM after its device, from a vars file; every SIM described as a tracker of depot Rotterdam.
+#   devices:
+#     - {iccid: "8944500100000000012", name: "trailer-4711"}
+#     - {iccid: "8944500100000000020", name: "trailer-4712"}
+- name: Name and describe the SIMs of the depot
+  fleetops.ping.monogoto_fleet:
+    things: "{{ devices }}"
+    defaults:
+      description: Tracker, depot Rotterdam
   run_once: true
   delegate_to: localhost
 
@@ -271,8 +305,8 @@ changes:
     - One entry per changed SIM (in check mode, per SIM that would change), in the order the SIMs were given; never an
       entry for an unchanged SIM.
     - C(before) and C(after) hold only the attributes the SIM's wishes manage, under the keys the diffs of
-      M(fleetops.ping.monogoto_thing_imei) (C(LockMasterImei), C(MasterIMEI)) and
-      M(fleetops.ping.monogoto_thing_state) (C(state)) use. After a CAS conflict, C(before) is the Thing as read again.
+      M(fleetops.ping.monogoto_thing_imei) (C(LockMasterImei), C(MasterIMEI)), M(fleetops.ping.monogoto_thing)
+      (C(ThingName), C(ThingDescription)) and M(fleetops.ping.monogoto_thing_state) (C(state)) use. After a CAS conflict, C(before) is the Thing as read again.
   returned: always, also on failure (except when the input or the listing fails)
   type: list
   elements: dict

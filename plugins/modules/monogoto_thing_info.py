@@ -72,6 +72,7 @@ attributes:
     platforms: all
     description: Runs wherever C(requests) is installed; in-process on the controller.
 seealso:
+  - module: fleetops.ping.monogoto_thing
   - module: fleetops.ping.monogoto_thing_imei
   - module: fleetops.ping.monogoto_thing_state
 '''
@@ -110,6 +111,13 @@ things:
       description: The Thing id.
       type: str
       sample: ThingId_ICCID_8912372646888991
+    ThingName:
+      description: The name of the Thing, as M(fleetops.ping.monogoto_thing) sets it.
+      type: str
+      sample: trailer-4711
+    ThingDescription:
+      description: The description of the Thing, as M(fleetops.ping.monogoto_thing) sets it.
+      type: str
     IMEI:
       description: The IMEI the SIM reports.
       type: str

@@ -39,7 +39,7 @@ PATH_ONLY_KEYS = frozenset(('_ansible_parsed', '_ansible_no_log', '_ansible_verb
 # each run has its own clock.
 CLOCK_KEYS = frozenset(('read_at', 'judged_at', 'age_s'))
 NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
-SECRET_OPTIONS = ('password', 'token', 'client_secret', 'access_token')
+SECRET_OPTIONS = ('password', 'token', 'client_secret', 'access_token', 'old_password', 'new_password')
 # ansible-core 2.21 and newer: modules add ``invocation`` only when INJECT_INVOCATION asks for it.
 HAS_INJECT_INVOCATION = 'inject_invocation' in PASS_VARS
 INJECT_PLAYBOOK = 'monogoto.yml'

@@ -1,7 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) fleetops.ping contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Monogoto console API, as documented in shared/api (monogoto-*.md and README.md)."""
+"""Monogoto console API, as documented in shared/api (monogoto-*.md and README.md).
+
+What the docs do not give is invented here and marked as such: ``PUT /thing/update/`` takes ``ThingName`` and
+``ThingDescription`` (strings) beside the IMEI lock, with the same ``cas`` check and a new ``cas`` after each
+update; ``POST /thing/<id>/sms`` with ``{"Message", "From"}`` answers the SMS id as a JSON string (the docs say
+"an SMS id string"), refuses an empty message (400), and records every SMS sent, visible in ``/_sim/state/monogoto``
+under ``sms``.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -74,6 +81,7 @@ class MonogotoApp:
         self.tokens = {}
         self.things = {}
         self.order = []
+        self.sms = []
         self._add(VENDOR_ICCID, name='ICCID %s' % VENDOR_ICCID,
                   description="Operator's inventor (not associated with any customer)",
                   imsi='123456789101112', msisdn='+4420412389916', ip='10.140.90.211', connected=True)
@@ -122,7 +130,7 @@ class MonogotoApp:
 
     def dump(self):
         return {'things': dict((k, self.public(v)) for k, v in self.things.items()),
-                'tokens': len(self.tokens)}
+                'tokens': len(self.tokens), 'sms': [dict(m) for m in self.sms]}
 
     @staticmethod
     def public(thing):
@@ -159,6 +167,8 @@ class MonogotoApp:
             if rest == '/ping' and request.method == 'POST':
                 request.read_only = True
                 return self.ping(request, thing)
+            if rest == '/sms' and request.method == 'POST':
+                return self.send_sms(request, thing)
             if rest == '/state' and request.method == 'GET':
                 return json_reply({'ThingId': tid, 'state': thing['State']})
             if rest == '/state' and request.method == 'PUT':
@@ -195,8 +205,14 @@ class MonogotoApp:
             if not isinstance(body['LockMasterImei'], bool):
                 return json_reply({'Message': 'Invalid input data: LockMasterImei must be true or false'}, 400)
             thing['LockMasterImei'] = body['LockMasterImei']
+        for key in ('ThingName', 'ThingDescription'):
+            if key in body and not isinstance(body[key], str):
+                return json_reply({'Message': 'Invalid input data: %s must be a string' % key}, 400)
         if 'MasterIMEI' in body:
             thing['MasterIMEI'] = str(body['MasterIMEI'] or '')
+        for key in ('ThingName', 'ThingDescription'):
+            if key in body:
+                thing[key] = body[key]
         thing['cas'] = self._new_cas()
         return text_reply('Thing undefined successfully saved.')
 
@@ -265,6 +281,17 @@ class MonogotoApp:
                 'packetLoss': str(int(round(100.0 * (index - received) / index))),
             })
         return json_reply(samples)
+
+    def send_sms(self, request, thing):
+        body = request.json
+        if not isinstance(body, dict) or not isinstance(body.get('Message'), str) or not body['Message']:
+            return json_reply({'Message': 'Invalid input data: Message is required'}, 400)
+        sender = body.get('From')
+        if sender is not None and not isinstance(sender, str):
+            return json_reply({'Message': 'Invalid input data: From must be a string'}, 400)
+        sms_id = 'SMS_%s' % uuid.UUID(int=self.rnd.getrandbits(128)).hex
+        self.sms.append({'id': sms_id, 'ThingId': thing['ThingId'], 'Message': body['Message'], 'From': sender})
+        return json_reply(sms_id)
 
     def set_state(self, request, thing):
         body = request.json or {}

@@ -24,6 +24,10 @@ so that the modules have something to talk to, and is marked as such:
   boundary; with ``geogroup_outside``, outside and farther than that from it.
 * events: ``GET /1.0/events/`` with ``imei`` (known from a public client only);
   the event fields are invented.
+* password change: ``POST /1.0/customers/accounts/password/change/`` checks ``old_password`` against the
+  user's password (``USER_PASSWORD`` after a reset), the new one as Django's default validators would (at least 8
+  characters, not all digits) and ``password_confirmation``; it answers 400 with field errors
+  (``{"old_password": ["..."]}``) or 204, and then the new password is the user's. The messages are Django's.
 * applications: the docs' samples show ``client_secret`` in every answer, so the
   list and the details here carry it too; the modules must strip it.
 """
@@ -42,10 +46,12 @@ import re
 import time
 import uuid
 
-from .core import json_reply
+from .core import Reply, json_reply
 from .monogoto import luhn_digit
 
 PAGE_SIZE = 10
+USER_PASSWORD = 'jon-doe-Pa55word-' + 'Vq7Rk2'
+PASSWORD_CHANGE = '/1.0/customers/accounts/password/change/'
 DEMO_CLIENT_ID = 'pingasset-demo-client'
 DEMO_CLIENT_SECRET = 'pingasset-demo-secret-' + 'Zq8Lm3Vx7Rt2Nw5Kp9Hs4Jd6Fg1Bc0Ay5Ue8Oi3T'
 VENDOR_APP_CLIENT_ID = 'tVjLAng6wRI4oAE1AAFVtqeB0oLZ65WstjIV32MU'
@@ -98,12 +104,15 @@ class PingAssetApp:
         self.token_ttl = token_ttl
         self.device_count = devices
         self.issued = []  # every access token ever issued, kept across resets for the secrecy checks
+        self.passwords = [USER_PASSWORD]  # every password the user ever had, for the same checks
         self.reset()
 
     # -- state -------------------------------------------------------------
     def reset(self):
         self.rnd = random.Random(self.seed)
         self.tokens = {}
+        self.user_password = USER_PASSWORD
+        self.password_changes = 0
         # A clock of its own, one second per write from a fixed start, so that two runs from a reset
         # (in-process and as modules, for the parity tests) see the same timestamps.
         self.clock = CLOCK_START
@@ -196,12 +205,13 @@ class PingAssetApp:
         # Secrets of applications created through the API are left out on purpose: a module returns the
         # one of an application it creates (once, by design). The seeded application's is kept: the
         # API shows it in every answer and the modules must never return it.
-        return [DEMO_CLIENT_SECRET, VENDOR_APP_SECRET] + list(self.issued)
+        return [DEMO_CLIENT_SECRET, VENDOR_APP_SECRET] + list(self.issued) + list(self.passwords)
 
     def dump(self):
         return {'configurations': copy.deepcopy(self.configurations),
                 'applications': dict((k, self._public_app(v)) for k, v in self.applications.items()),
-                'devices': len(self.devices), 'events': len(self.events), 'tokens': len(self.tokens)}
+                'devices': len(self.devices), 'events': len(self.events), 'tokens': len(self.tokens),
+                'password_changes': self.password_changes}
 
     @staticmethod
     def _public_app(app):
@@ -225,6 +235,10 @@ class PingAssetApp:
         method = request.method
         if path == '/1.0/customers/accounts/me/' and method == 'GET':
             return json_reply(self.account())
+        if path == PASSWORD_CHANGE:
+            if method == 'POST':
+                return self.change_password(request)
+            return self._not_allowed(method)
         if path == '/1.0/configurations/customer/':
             if method == 'GET':
                 return self.list_configurations(request)
@@ -274,6 +288,33 @@ class PingAssetApp:
         self.issued.append(token)
         return json_reply({'access_token': token, 'expires_in': self.token_ttl, 'token_type': 'Bearer',
                            'scope': 'read write'})
+
+    def change_password(self, request):
+        body = request.json
+        if not isinstance(body, dict):
+            return invalid(non_field_errors='The request body must be a JSON object.')
+        errors = dict((k, 'This field is required.') for k in ('old_password', 'password', 'password_confirmation')
+                      if not isinstance(body.get(k), str) or not body.get(k))
+        if errors:
+            return invalid(**errors)
+        if body['old_password'] != self.user_password:
+            errors['old_password'] = 'Your old password was entered incorrectly. Please enter it again.'
+        new = body['password']
+        weak = []
+        if len(new) < 8:
+            weak.append('This password is too short. It must contain at least 8 characters.')
+        if new.isdigit():
+            weak.append('This password is entirely numeric.')
+        if weak:
+            errors['password'] = weak
+        if body['password_confirmation'] != new:
+            errors['password_confirmation'] = "The two password fields didn't match."
+        if errors:
+            return invalid(**errors)
+        self.user_password = new
+        self.passwords.append(new)
+        self.password_changes += 1
+        return Reply(204)
 
     def account(self):
         return {'id': 1, 'username': 'jon.doe@example.org', 'first_name': 'Jon', 'last_name': 'Doe',

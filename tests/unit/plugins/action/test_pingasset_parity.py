@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.fleetops.ping.plugins.module_utils import pingasset_modules as pm
 from ansible_collections.fleetops.ping.tests.unit.plugins.action.parity_helpers import as_module, in_process, normalized
-from ansible_collections.fleetops.ping.tests.simulator.pingasset import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from ansible_collections.fleetops.ping.tests.simulator.pingasset import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, USER_PASSWORD
 
 VOLATILE = ('invocation', 'modified_at', 'created_at', 'checksum', 'warnings')
 
@@ -32,7 +32,27 @@ CASES = [
      {'name': 'Custom Configuration', 'settings': {'reporting_interval': 900}, 'state': 'published'}, True),
     ('pingasset_application', pm.APPLICATION,
      {'name': 'Backup event retriever', 'authorization_grant_type': 'client-credentials'}, True),
+    ('pingasset_account_password', pm.ACCOUNT_PASSWORD,
+     {'old_password': USER_PASSWORD, 'new_password': 'parity-Pa55word-Xw3'}, True),
 ]
+NEW_PASSWORD = 'parity-Pa55word-Rt6'
+
+
+@pytest.mark.parametrize('old', [USER_PASSWORD, 'not-the-Pa55word-Zk2'], ids=['changed', 'refused'])
+def test_password_change_agrees_and_shows_no_password(sim, old):
+    full = dict(credentials(sim), old_password=old, new_password=NEW_PASSWORD)
+    module_result = as_module('pingasset_account_password', full)
+    module_changes = sim.state('pingasset')['password_changes']
+    sim.reset()
+    local_result = in_process(pm.ACCOUNT_PASSWORD, full)
+    assert sim.state('pingasset')['password_changes'] == module_changes == (1 if old == USER_PASSWORD else 0)
+    assert normalized(module_result, VOLATILE) == normalized(local_result, VOLATILE)
+    assert bool(module_result.get('failed')) is (old != USER_PASSWORD)
+    for result in (module_result, local_result):
+        text = json.dumps(result)
+        assert old not in text and NEW_PASSWORD not in text
+        for option in ('old_password', 'new_password'):
+            assert result['invocation']['module_args'][option] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 @pytest.mark.parametrize('name, defn, args, check_mode', CASES, ids=[c[0] for c in CASES])

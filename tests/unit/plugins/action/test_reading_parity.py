@@ -121,6 +121,25 @@ def state_task(sim, check_mode=False, **values):
             lambda host: host, check_mode)
 
 
+def thing_task(sim, check_mode=False, **values):
+    return ('monogoto_thing', mt.THING, reading.MONOGOTO_THING, monogoto_args(sim, **values),
+            lambda host: host, check_mode)
+
+
+def test_thing_name_from_the_reading_on_both_paths(sim, both):
+    name = sim.state('monogoto')['things'][TID]['ThingName']
+    results, requests = both([thing_task(sim, name=name), thing_task(sim, check_mode=True, description='spare'),
+                              thing_task(sim, name='renamed'), thing_task(sim, description='spare')],
+                             monogoto_host(sim))
+    assert [r['changed'] for r in results] == [False, True, True, True]
+    # Compared against the reading until the rename; the rename retired it, so the last task reads the Thing.
+    assert [r['reading']['source'] for r in results] == ['inventory', 'inventory', 'inventory', 'api']
+    assert requests == [('POST', '/Auth', 200), ('PUT', '/thing/update/', 200),
+                        ('GET', '/thing/' + TID, 200), ('PUT', '/thing/update/', 200), ('GET', '/thing/' + TID, 200)]
+    thing = sim.state('monogoto')['things'][TID]
+    assert (thing['ThingName'], thing['ThingDescription']) == ('renamed', 'spare')
+
+
 def test_no_change_costs_no_request_on_either_path(sim, both):
     results, requests = both([imei_task(sim, lock=False), state_task(sim, state='ACTIVE'),
                               imei_task(sim, check_mode=True, lock=True, imei='490154203237518'),

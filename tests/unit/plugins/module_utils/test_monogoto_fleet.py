@@ -95,12 +95,18 @@ def test_an_empty_imei_clears_and_repeated_identical_wishes_merge():
      "things[0].state: must be one of ACTIVE, SUSPENDED, found 'active'"),
     ({'things': [{'iccid': ICCIDS[0], 'lock': 'maybe'}]},
      "things[0].lock: 'maybe' is not a boolean (true/false, yes/no, 1/0)"),
-    ({'things': [{'iccid': ICCIDS[0], 'lock': True, 'State': 'ACTIVE', 'name': 'x'}]},
-     'things[0]: unknown key(s) State, name; an entry may have iccid, imei, lock, state'),
+    ({'things': [{'iccid': ICCIDS[0], 'lock': True, 'State': 'ACTIVE', 'Name': 'x'}]},
+     'things[0]: unknown key(s) Name, State; an entry may have iccid, imei, lock, name, description, state'),
     ({'things': [{'iccid': ICCIDS[0], 'lock': True}], 'defaults': {'iccid': ICCIDS[1]}},
-     'defaults: unknown key(s) iccid; an entry may have imei, lock, state'),
+     'defaults: unknown key(s) iccid; an entry may have imei, lock, description, state'),
+    ({'things': [{'iccid': ICCIDS[0], 'lock': True}], 'defaults': {'name': 'tracker'}},
+     "defaults.name: a name is one SIM's own (defaults would give every SIM the same one); give name in the entries "
+     "of things"),
+    ({'things': [{'iccid': ICCIDS[0], 'name': '  '}]},
+     'things[0].name: must not be empty (a Thing keeps a name; give the one it should have)'),
+    ({'things': [{'iccid': ICCIDS[0], 'description': ['a']}]}, 'things[0].description: must be a string, found list'),
     ({'things': [{'lock': True}]}, 'things[0]: iccid is required'),
-    ({'things': [ICCIDS[0]]}, "things[0]: expected a dict with iccid and any of imei, lock, state, found '%s'" % ICCIDS[0]),
+    ({'things': [ICCIDS[0]]}, "things[0]: expected a dict with iccid and any of imei, lock, name, description, state, found '%s'" % ICCIDS[0]),
     ({'things': [{'iccid': ICCIDS[0], 'imei': IMEI_A}]},
      'things[0] (ICCID %s): imei needs lock (true or false), as in monogoto_thing_imei; set lock in the entry or in '
      'defaults' % ICCIDS[0]),
@@ -108,7 +114,8 @@ def test_an_empty_imei_clears_and_repeated_identical_wishes_merge():
      'things[0] (ICCID %s): an empty imei clears the master IMEI, which conflicts with lock=true; give the IMEI to '
      'lock to, or leave imei out to lock to the one the SIM reports' % ICCIDS[0]),
     ({'iccids': [ICCIDS[0]]},
-     'iccids[0] (ICCID %s): nothing to manage; give lock or state, in the entry or in defaults' % ICCIDS[0]),
+     'iccids[0] (ICCID %s): nothing to manage; give lock, name, description or state, in the entry or in '
+     'defaults' % ICCIDS[0]),
     ({'things': [{'iccid': ICCIDS[0], 'lock': True}], 'iccids': [ICCIDS[0]], 'defaults': {'state': 'ACTIVE'}},
      "iccids[0]: ICCID %s is given twice with different wishes (things[0]: lock=true, state='ACTIVE'; iccids[0]: "
      "state='ACTIVE'); give each SIM once, or the same wishes each time" % ICCIDS[0]),

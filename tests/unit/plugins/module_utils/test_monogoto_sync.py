@@ -244,7 +244,12 @@ def test_groups_say_what_a_thing_shows():
     assert sync.IMEI.current({'lockmasterimei': 'true', 'MasterIMEI': OTHER}) == {'LockMasterImei': True,
                                                                                   'MasterIMEI': OTHER}
     assert sync.STATE.current({'State': ''}) is None and sync.STATE.current({'state': 'RETIRED'}) == {'state': 'RETIRED'}
-    assert [g.name for g in sync.GROUPS] == ['imei', 'state']
+    assert [g.name for g in sync.GROUPS] == ['imei', 'name', 'description', 'state']
+    assert sync.NAME.current({'IMEI': REPORTED}) is None  # a listing without ThingName does not show the name
+    assert sync.NAME.current({'thingname': 'x'}) == {'ThingName': 'x'}
+    assert sync.DESCRIPTION.current({'ThingDescription': None}) == {'ThingDescription': ''}
+    assert sync.DESCRIPTION.values({}) == {'ThingDescription': ''}
+    assert sync.NAME.manages({'name': ''}) and not sync.NAME.manages({'name': None, 'description': 'd'})
     assert sync.describe({'MasterIMEI': '', 'LockMasterImei': True}) == "LockMasterImei=true, MasterIMEI=''"
 
 
