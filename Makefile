@@ -41,6 +41,7 @@ sanity: collection
 	.ci/sanity.sh $(CURDIR)/$(BIN) $(COLL)
 
 units: collection
+	.ci/get-pip-standin.sh $(CURDIR)/$(BIN)
 	cd $(COLL) && PATH=$(CURDIR)/$(BIN):$$PATH $(CURDIR)/$(BIN)/ansible-test units --venv --python $(call pyver,$(BIN)) --color no
 
 integration: venv

@@ -2,7 +2,7 @@
 # ansible-test sanity with no ignore file, in per-test virtual environments, on the Python of the venv whose bin
 # directory is given (ansible-test ships with ansible-core: the venv's ansible-core is the release tested).
 # ansible-test bootstraps pip in those with a script it downloads from a host this machine cannot reach;
-# the stand-in below does the same job offline with the interpreter's own ensurepip.
+# .ci/get-pip-standin.sh puts an offline stand-in in its place.
 # Usage: .ci/sanity.sh <venv bin dir> <collection copy at .../ansible_collections/fleetops/ping> [ansible-test sanity options]
 set -euo pipefail
 bin=$1
@@ -12,18 +12,7 @@ shift 2
 export PATH="$bin:$PATH"
 python_version=$("$bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 core=$("$bin/python" -c 'from ansible.release import __version__; print(__version__)')
-cache=$HOME/.ansible/test/cache
-mkdir -p "$cache"
-req_py=$("$bin/python" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))')
-pip_version=$(grep -oE "pip='[0-9.]+'" "$req_py" | head -1 | grep -oE '[0-9.]+')
-cat > "$cache/get_pip_${pip_version//./_}.py" <<'PY'
-# Offline stand-in for get-pip.py: pip from the interpreter's own ensurepip, then what was asked.
-import subprocess
-import sys
-args = [a for a in sys.argv[1:] if a not in ('--no-setuptools', '--no-wheel')]
-subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'], stdout=subprocess.DEVNULL)
-sys.exit(subprocess.call([sys.executable, '-m', 'pip', 'install'] + args))
-PY
+"$(dirname "$0")/get-pip-standin.sh" "$bin"
 if [ -e "$coll/tests/sanity" ] && ls "$coll"/tests/sanity/ignore-*.txt >/dev/null 2>&1; then
   echo "sanity: ignore files are not allowed" >&2
   exit 1

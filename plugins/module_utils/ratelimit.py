@@ -43,9 +43,9 @@ What issue 17 added, so that the limiter gets near the server's floor however th
   ``Remaining: 0`` holds the next request for the smaller of the stated reset and one paced interval.
   Unreadable values are ignored (:func:`parse_rate_headers` never raises).
 - ``Retry-After`` pauses every process only as long as needed: when the server's pace is known (measured or
-  advertised), the pace is what it needs: there is no shared pause, the throttled request goes again at its
-  next paced slot (at least one interval on), the slots given to other forks stand, and no one idles a whole
-  second. With nothing known ``Retry-After`` pauses every process, as before. Throttles of requests sent
+  advertised), the pace is what it needs: there is no shared pause, the slots given to other forks stand, and
+  only the throttled request waits out its own ``Retry-After`` (the transport sleeps it, then takes the next
+  paced slot), so one fork idles, not the fleet. With nothing known ``Retry-After`` pauses every process, as before. Throttles of requests sent
   within an episode's Retry-After (the rest of a spent window, say) do not cut again.
 - The next slot is one interval at the rate in force now after the last slot (``last_slot``), so a rate that
   grows takes effect at once.
@@ -427,7 +427,9 @@ class RateLimiter:
         """The API throttled a request sent at ``sent_at`` (HTTP 429, or 503 with Retry-After).
 
         ``headers``: the answer's header fields (an advertised limit is taken in). Returns the seconds every
-        process now pauses (0 when there is no shared pause).
+        process now pauses (0 when there is no shared pause). The throttled request itself still waits its whole
+        ``Retry-After`` before it goes again (the caller sleeps what this pause does not cover): the server
+        said when it will take it, and only the other forks' slots are spared.
         """
         if not self.adaptive:
             return 0.0
@@ -465,7 +467,6 @@ class RateLimiter:
                 # its next slot (one interval on at least), the slots already given to other forks stand, and no
                 # one idles a whole Retry-After.
                 state.tat = max(state.tat, now + 1.0 / rate)
-                return max(0.0, max(state.tat, state.last_slot + 1.0 / rate) - now)
             return max(0.0, state.blocked_until - now)
 
     def _cut(self, state, now, in_force):

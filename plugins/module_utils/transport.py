@@ -594,6 +594,7 @@ class HttpClient:
                 self._count(waited=waited)
             retry_after = None
             throttle = False
+            shared_pause = 0.0   # seconds the limiter holds every fork after a throttle
             sent_at = self._clock()
             self._count(requests_sent=1)
             try:
@@ -633,7 +634,7 @@ class HttpClient:
                 if throttle:
                     self._count(throttled=1)
                     if self.limiter is not None:
-                        self.limiter.record_throttle(retry_after, sent_at, headers=resp.headers)
+                        shared_pause = self.limiter.record_throttle(retry_after, sent_at, headers=resp.headers)
                 elif self.limiter is not None:
                     self.limiter.record_ok(sent_at, headers=resp.headers)
                 if status in ok:
@@ -652,8 +653,9 @@ class HttpClient:
                 if retry_after is not None:
                     delay = min(float(self.backoff_cap), retry_after)
                     if throttle and self.limiter is not None and self.limiter.adaptive:
-                        # The limiter holds every fork, this one included, until Retry-After has passed.
-                        delay = 0.0
+                        # The limiter holds every fork, this one included, for the shared pause (none once the
+                        # server's pace is known); this request waits the rest of its own Retry-After itself.
+                        delay = max(0.0, delay - shared_pause)
                 else:
                     delay = full_jitter_delay(unprocessed, self.backoff_base, self.backoff_cap, self._rand)
                 spent = max(self._clock() - started, slept)

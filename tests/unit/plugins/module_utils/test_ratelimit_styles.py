@@ -72,8 +72,13 @@ class Model:
             fork, sent_at, wait, advert = data
             if wait:
                 retry_after = max(1, int(math.ceil(wait - 1e-9)))
-                self.limiter.record_throttle(retry_after, sent_at, headers=advert)
-                self.ready.append((fork, True))
+                shared = self.limiter.record_throttle(retry_after, sent_at, headers=advert)
+                # As the transport does: the throttled request waits the rest of its own Retry-After, then its slot.
+                own = max(0.0, retry_after - shared)
+                if own > 0:
+                    self.push(self.now + own, 'start', fork)
+                else:
+                    self.ready.append((fork, True))
             else:
                 self.limiter.record_ok(sent_at, headers=advert)
                 self.last = self.now

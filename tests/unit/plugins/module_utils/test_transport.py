@@ -128,6 +128,42 @@ def test_429_honours_retry_after_and_is_summed_up_not_warned_per_retry(sim):
     assert [e['status'] for e in api_log(sim)] == [429, 429, 200]
 
 
+class PacedLimiter:
+    """A stand-in for the shared limiter: no wait for a turn, and a fixed shared pause on a throttle."""
+
+    adaptive = True
+
+    def __init__(self, shared_pause):
+        self.shared_pause = shared_pause
+        self.throttles = []
+
+    def acquire(self):
+        return 0.0
+
+    def record_ok(self, sent_at=None, headers=None):
+        pass
+
+    def record_throttle(self, retry_after=None, sent_at=None, headers=None):
+        self.throttles.append(retry_after)
+        return self.shared_pause
+
+
+@pytest.mark.parametrize('shared_pause, own_sleep', [(0.0, 2.0), (2.0, 0.0), (0.5, 1.5)])
+def test_the_throttled_request_waits_its_whole_retry_after_whatever_the_shared_pause(sim, shared_pause, own_sleep):
+    """Issue 17 spares the other forks a shared pause once the pace is known; the request that was throttled still
+    goes again only after its own Retry-After: the limiter holds it for the shared pause, the transport the rest."""
+    sleeps = Sleeps()
+    lim = PacedLimiter(shared_pause)
+    http = client(sim.url + '/monogoto', sleeps, limiter=lim)
+    headers = login(http)
+    sim.clear_log()
+    sim.fault(api='monogoto', method='GET', path='^/things$', status=429, retry_after=2, times=1)
+    http.json('GET', '/things', params={'limit': 5, 'offset': 0}, headers=headers)
+    assert lim.throttles == [2.0]
+    assert sleeps == ([own_sleep] if own_sleep else [])
+    assert [e['status'] for e in api_log(sim)] == [429, 200]
+
+
 def test_429_is_retried_for_the_time_budget_not_a_count(sim):
     """Retry-After 7 s against a 60 s budget: 8 attempts fit (7 waits), the 9th wait would pass the budget."""
     sleeps = Sleeps()
