@@ -247,11 +247,15 @@ def tls_trickler(tmp_path_factory):
                 conn, _addr = listener.accept()
             except socket.timeout:
                 continue
+            except OSError:
+                return  # the listener was closed at the end of the test
             threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
-    threading.Thread(target=accept, daemon=True).start()
+    acceptor = threading.Thread(target=accept, daemon=True)
+    acceptor.start()
     yield 'https://127.0.0.1:%d' % listener.getsockname()[1]
     stop.set()
+    acceptor.join(2.0)
     listener.close()
 
 
