@@ -47,8 +47,8 @@ What issue 17 added, so that the limiter gets near the server's floor however th
   only the throttled request waits out its own ``Retry-After`` (the transport sleeps it, then takes the next
   paced slot), so one fork idles, not the fleet. With nothing known ``Retry-After`` pauses every process, as before. Throttles of requests sent
   within an episode's Retry-After (the rest of a spent window, say) do not cut again.
-- The next slot is one interval at the rate in force now after the last slot (``last_slot``), so a rate that
-  grows takes effect at once.
+- The next slot is one interval at the rate in force now after the last slot (``last_slot``, which a request sent
+  with no rate in force takes too), so a rate that grows takes effect at once.
 
 With no fixed limit and nothing throttled yet, a request is not delayed at all; it costs two short
 locked reads and writes of the state file (one before, one after), to keep the measured rates.
@@ -375,6 +375,9 @@ class RateLimiter:
                     start = state.blocked_until
                 if self.current_rate(state, now) is None:
                     send_at = start
+                    # Noted as a slot too, so that the first slot paced after it (a limit came in force) is one
+                    # interval later, not at once.
+                    state.last_slot = max(state.last_slot, send_at)
                 else:
                     rate = self.current_rate(state, now)
                     # The next slot is one interval at the rate in force now after the last one (so a growing
