@@ -47,8 +47,13 @@ What issue 17 added, so that the limiter gets near the server's floor however th
   only the throttled request waits out its own ``Retry-After`` (the transport sleeps it, then takes the next
   paced slot), so one fork idles, not the fleet. With nothing known ``Retry-After`` pauses every process, as before. Throttles of requests sent
   within an episode's Retry-After (the rest of a spent window, say) do not cut again.
-- The next slot is one interval at the rate in force now after the last slot (``last_slot``), so a rate that
-  grows takes effect at once.
+- The next slot is one interval at the rate in force now after the last slot (``last_slot``, which a request sent
+  with no rate in force takes too), so a rate that grows takes effect at once.
+- The send gap: slots are evenly paced, but forks wake from their sleeps late on a loaded controller, and one that
+  woke late would send together with one on time. A fork that wakes to send therefore also keeps ``SEND_GAP`` of an
+  interval at the rate in force (the whole interval of a fixed limit) after the last request any fork released
+  (``last_sent``), sleeping the rest if need be; the check and ``last_sent`` are one locked section, so no two forks
+  release within one gap. With no rate in force there is no gap and no delay.
 
 With no fixed limit and nothing throttled yet, a request is not delayed at all; it costs two short
 locked reads and writes of the state file (one before, one after), to keep the measured rates.
@@ -95,13 +100,19 @@ RING = 64           # accepted answers remembered for it
 SPACING = 4        # the last accepted answers whose spacing gives the accepted rate
 PATIENCE_MAX = 4.0  # the slowest probing, in times the first
 MIN_SAMPLES = 4     # accepted answers in the window for a throttle to measure the server's rate
+# The send gap, in intervals at the rate in force: the least time between two requests released by acquire(). A fork
+# wakes from its sleep late on a loaded controller; one that woke late and one on time would send together, and a
+# server without a burst (or one limiting the requests in flight) refuses the second. Under 1 so that a late request
+# does not push every later one back: the releases catch up with the slots, which stay at the rate in force.
+SEND_GAP = 0.95
+GAP_SLACK = 1e-9    # seconds: a gap this close to kept is kept (the rounding of the clock's floats)
 
 _FIELDS = ('version', 'send_rate', 'send_t', 'ok_rate', 'ok_t', 'engaged', 'w_max', 'cut_at', 'recover_from',
            'tat', 'blocked_until', 'block_start', 'throttles', 'rate', 'w_ceiling',
            'cut_rate', 'learned', 'adv_rate', 'adv_t', 'last_slot', 'episode_until', 'episode_hits', 'patience',
-           'acc_i') + tuple('acc%d' % i for i in range(RING))
+           'last_sent', 'acc_i') + tuple('acc%d' % i for i in range(RING))
 _STRUCT = struct.Struct('<%dd' % len(_FIELDS))
-_VERSION = 3.0
+_VERSION = 4.0
 
 
 class State:
@@ -363,46 +374,85 @@ class RateLimiter:
             return self.current_rate(state, self._clock() if now is None else now)
 
     # -- before a request -----------------------------------------------------
+    def send_gap(self, state, now):
+        """The least seconds between two requests that :meth:`acquire` releases at ``now``, or None with no rate in force.
+
+        ``SEND_GAP`` of the interval at the rate in force, or the whole interval of a fixed ``max_rate``, which
+        must never be exceeded."""
+        rate = self.current_rate(state, now)
+        if rate is None:
+            return None
+        gap = SEND_GAP / rate
+        if self.max_rate is not None:
+            gap = max(gap, 1.0 / self.max_rate)
+        return gap
+
+    def _reserve(self, state, now, count):
+        """Reserve the next send slot at ``now``; return it and whether a rate was in force."""
+        start = now
+        if self.adaptive and state.blocked_until > start:
+            start = state.blocked_until
+        rate = self.current_rate(state, now)
+        if rate is None:
+            send_at = start
+            # Noted as a slot too, so that the first slot paced after it (a limit came in force) is one interval
+            # later, not at once.
+            state.last_slot = max(state.last_slot, send_at)
+        else:
+            # The next slot is one interval at the rate in force now after the last one (so a growing rate takes
+            # effect at once), and never before what a throttle or the server set (tat).
+            send_at = max(start, state.tat, state.last_slot + 1.0 / rate)
+            state.tat = max(state.tat, send_at)
+            state.last_slot = send_at
+            state.rate = rate
+        if count:
+            when = max(send_at, state.send_t)
+            state.send_rate = decayed(state.send_rate, state.send_t, when, state) + 1.0 / TAU
+            state.send_t = when
+        return send_at, rate is not None
+
     def acquire(self):
-        """Wait for this process's turn to send one request; return the seconds waited."""
+        """Wait for this process's turn to send one request; return the seconds waited (slept).
+
+        The slot is reserved first, then slept to; a fork that wakes to send then also keeps the send gap: not
+        within :meth:`send_gap` of the last request released by any fork (``last_sent``), checked and noted in
+        one locked section, so that two forks that wake late, one of them past its slot, do not both send at once.
+        """
         waited = 0.0
-        count = True
+        slot = None
+        again = False  # whether to look at the state again after the sleep
         while True:
             with self._locked() as state:
                 now = self._clock()
-                start = now
-                if self.adaptive and state.blocked_until > start:
-                    start = state.blocked_until
-                if self.current_rate(state, now) is None:
-                    send_at = start
+                if slot is None or (self.adaptive and state.blocked_until > now + RECHECK):
+                    # The first look, or a throttle paused every process while this one slept: a slot (after the
+                    # pause). The send is counted once, at the first slot.
+                    first = slot is None
+                    slot, paced = self._reserve(state, now, count=first)
+                    wait = slot - now
+                    # After the sleep to the slot: a second look for the gap, or for a pause that came meanwhile.
+                    again = paced or (self.adaptive and wait >= RECHECK)
                 else:
-                    rate = self.current_rate(state, now)
-                    # The next slot is one interval at the rate in force now after the last one (so a growing
-                    # rate takes effect at once), and never before what a throttle or the server set (tat).
-                    send_at = max(start, state.tat, state.last_slot + 1.0 / rate)
-                    state.tat = max(state.tat, send_at)
-                    state.last_slot = send_at
-                    state.rate = rate
-                if count:
-                    when = max(send_at, state.send_t)
-                    state.send_rate = decayed(state.send_rate, state.send_t, when, state) + 1.0 / TAU
-                    state.send_t = when
-                    count = False
-            self.last_send_at = send_at
-            wait = send_at - now
-            if wait <= 0:
-                return waited
+                    wait = 0.0  # slept to the slot
+                if wait <= 0:
+                    gap = self.send_gap(state, now)
+                    if gap is not None:
+                        # Each wait here means that another fork released a request within the gap: the wait grows
+                        # by at most one interval per fork that went first.
+                        if state.last_sent > now:
+                            state.last_sent = now  # the clock was set back: one gap from now, not from then
+                        wait = state.last_sent + gap - now
+                        again = True
+                    if wait <= GAP_SLACK:
+                        state.last_sent = now
+                        self.last_send_at = now
+                        return waited
             self._sleep(wait)
             waited += wait
-            if not self.adaptive or wait < RECHECK:
+            if not again:
+                # No rate in force: no gap to keep, and a pause this short is not worth a second look.
+                self.last_send_at = slot
                 return waited
-            # A throttle may have paused every process while this one slept: look again.
-            if not self._blocked(self._clock()):
-                return waited
-
-    def _blocked(self, now):
-        with self._locked() as state:
-            return state.blocked_until > now + RECHECK
 
     # -- after an answer ------------------------------------------------------
     def record_ok(self, sent_at=None, headers=None):
