@@ -8,7 +8,9 @@ GCRA advertising its limit in X-RateLimit-* or in the IETF draft's RateLimit-Pol
 Retry-After as an HTTP date, requests in flight), at 10 requests a second with a 503 on every 23rd request:
 
 - the per-host play: 30 SIMs as hosts, forks 10, ``monogoto_thing_imei lock: true``, half needing the lock;
-- the fleet task: one ``monogoto_fleet`` task over 300 SIMs seeded with 10% drift.
+- the fleet task: one ``monogoto_fleet`` task over 300 SIMs seeded with 10% drift;
+- the Monogoto inventory plugin's concurrent listing of the same 301 Things with their status (``concurrency: 8``,
+  at 5 requests a second so that even a bucket's burst is spent).
 
 Asserted from the PLAY RECAP, the task's result and the simulator's request log: no failed host or SIM, every
 Thing as wanted, no Thing (or attribute) written twice, the server did throttle (or, where it states its limit,
@@ -44,6 +46,16 @@ FLEET = 300
 FLEET_CONCURRENCY = 8  # fleet_task.yml's concurrency
 FAIL_EVERY = 23
 PLAYBOOK = os.path.join(ROOT, 'tests', 'integration', 'fleet', 'fleet_task.yml')
+INVENTORY_RATE = 5
+INVENTORY_CONCURRENCY = 8
+INVENTORY = '''---
+plugin: fleetops.ping.monogoto
+api_url: "%s/monogoto"
+username: demo@fleetops.example
+password: demo-password
+include_status: true
+concurrency: 8
+'''
 STYLES = [
     ('bucket', {'style': 'bucket'}),
     ('fixed', {'style': 'fixed'}),
@@ -170,3 +182,31 @@ def test_fleet_task_under_each_style(fleet_sim, name, how, tmp_path):
     again = run('second')
     assert again['changed'] is False and again['summary']['failed'] == 0
     assert [e for e in ctl.log() if e['write'] and e.get('tag') != 'login'] == []
+
+
+@pytest.mark.parametrize('name, how', STYLES, ids=[s[0] for s in STYLES])
+def test_inventory_listing_under_each_style(fleet_sim, name, how, tmp_path):
+    """The inventory plugin reads its pages concurrently through the same shared limiter: every Thing becomes a host,
+    nothing fails, and (with the same 503s) the run ends in one piece under every style."""
+    ctl, coll_path = fleet_sim
+    ctl.reset()
+    ctl.intermittent(every=FAIL_EVERY, status=503, body={'message': 'Service temporarily unavailable (injected fault)'})
+    ctl.ratelimit(INVENTORY_RATE, retry_after=1, **how)
+    source = str(tmp_path / 'fleet.monogoto.yml')
+    with open(source, 'w') as handle:
+        handle.write(INVENTORY % ctl.url)
+    env = fleet.playbook_env(coll_path, str(tmp_path / 'cache'))
+    cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', source, '--list']
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                          timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    hostvars = json.loads(proc.stdout)['_meta']['hostvars']
+    expected = set(key[len('ThingId_ICCID_'):] for key in ctl.state('monogoto')['things'])
+    assert len(expected) == FLEET + 1
+    # ansible-inventory --list marks the plugin's values unsafe: {"__ansible_unsafe": value}.
+    iccids = [v.get('monogoto_iccid') for v in hostvars.values()]
+    iccids = [i.get('__ansible_unsafe') if isinstance(i, dict) else i for i in iccids]
+    assert sorted(iccids) == sorted(expected)
+    log = ctl.log()
+    check_throttles(how, sum(1 for e in log if e.get('fault') == 'ratelimit'), INVENTORY_CONCURRENCY)
+    assert [e for e in log if e['write'] and e.get('tag') != 'login'] == []
