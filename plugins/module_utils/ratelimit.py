@@ -45,8 +45,9 @@ What issue 17 added, so that the limiter gets near the server's floor however th
 - ``Retry-After`` pauses every process only as long as needed: when the server's pace is known (measured or
   advertised), the pace is what it needs: there is no shared pause, the slots given to other forks stand, and
   only the throttled request waits out its own ``Retry-After`` (the transport sleeps it, then takes the next
-  paced slot), so one fork idles, not the fleet. With nothing known ``Retry-After`` pauses every process, as before. Throttles of requests sent
-  within an episode's Retry-After (the rest of a spent window, say) do not cut again.
+  paced slot), so one fork idles, not the fleet. With nothing known ``Retry-After`` pauses every process, as
+  before. Throttles of requests sent within an episode's Retry-After (the rest of a spent window, say) do not
+  cut again.
 - The next slot is one interval at the rate in force now after the last slot (``last_slot``, which a request sent
   with no rate in force takes too), so a rate that grows takes effect at once.
 - The send gap: slots are evenly paced, but forks wake from their sleeps late on a loaded controller, and one that
@@ -513,9 +514,9 @@ class RateLimiter:
             # The schedule restarts after the pause: no slot reserved before it may fire into it.
             state.tat = max(state.tat, state.blocked_until)
             if paced:
-                # The server's pace is known: what it needs is the schedule itself. The throttled request goes at
-                # its next slot (one interval on at least), the slots already given to other forks stand, and no
-                # one idles a whole Retry-After.
+                # The server's pace is known: what it needs is the schedule itself. No shared pause: the slots
+                # already given to other forks stand, the next one is at least an interval on, and the throttled
+                # request waits its own Retry-After in the transport (what this returns does not cover).
                 state.tat = max(state.tat, now + 1.0 / rate)
             return max(0.0, state.blocked_until - now)
 

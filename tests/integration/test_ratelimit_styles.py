@@ -14,7 +14,8 @@ Retry-After as an HTTP date, requests in flight), at 10 requests a second with a
 
 Asserted from the PLAY RECAP, the task's result and the simulator's request log: no failed host or SIM, every
 Thing as wanted, no Thing (or attribute) written twice, the server did throttle (or, where it states its limit,
-throttled no more than the first wave), and the second run changes and writes nothing. No assertion about time: benchmarks/ratelimit.py measures that.
+throttled no more than the first wave), and the second run changes and writes nothing. No assertion about time:
+benchmarks/ratelimit.py measures that.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -54,7 +55,7 @@ api_url: "%s/monogoto"
 username: demo@fleetops.example
 password: demo-password
 include_status: true
-concurrency: 8
+concurrency: %d
 '''
 STYLES = [
     ('bucket', {'style': 'bucket'}),
@@ -65,6 +66,11 @@ STYLES = [
     ('gcra-ietf-date', {'style': 'gcra', 'headers': 'ietf', 'retry_after_format': 'date'}),
     ('concurrency', {'style': 'concurrency'}),
 ]
+
+
+def ratelimited(log):
+    """How many requests of the simulator's log its rate limit refused."""
+    return sum(1 for e in log if e.get('fault') == 'ratelimit')
 
 
 def check_throttles(how, throttled, first_wave):
@@ -168,7 +174,7 @@ def test_fleet_task_under_each_style(fleet_sim, name, how, tmp_path):
 
     result = run('first')
     log = ctl.log()
-    check_throttles(how, sum(1 for e in log if e.get('fault') == 'ratelimit'), FLEET_CONCURRENCY)
+    check_throttles(how, ratelimited(log), FLEET_CONCURRENCY)
     assert result['summary']['failed'] == 0 and result['failures'] == []
     assert result['summary']['changed'] == len(need_lock)
     applied = collections.Counter((e['path'], e['object']) for e in log if e['write'] and e.get('applied'))
@@ -194,7 +200,7 @@ def test_inventory_listing_under_each_style(fleet_sim, name, how, tmp_path):
     ctl.ratelimit(INVENTORY_RATE, retry_after=1, **how)
     source = str(tmp_path / 'fleet.monogoto.yml')
     with open(source, 'w') as handle:
-        handle.write(INVENTORY % ctl.url)
+        handle.write(INVENTORY % (ctl.url, INVENTORY_CONCURRENCY))
     env = fleet.playbook_env(coll_path, str(tmp_path / 'cache'))
     cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', source, '--list']
     proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
@@ -208,5 +214,5 @@ def test_inventory_listing_under_each_style(fleet_sim, name, how, tmp_path):
     iccids = [i.get('__ansible_unsafe') if isinstance(i, dict) else i for i in iccids]
     assert sorted(iccids) == sorted(expected)
     log = ctl.log()
-    check_throttles(how, sum(1 for e in log if e.get('fault') == 'ratelimit'), INVENTORY_CONCURRENCY)
+    check_throttles(how, ratelimited(log), INVENTORY_CONCURRENCY)
     assert [e for e in log if e['write'] and e.get('tag') != 'login'] == []
